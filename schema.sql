@@ -1,0 +1,284 @@
+-- peel: the whole current schema of a peel database, in one file.
+--
+-- A peel database holds what HMIC/HMICFRS PEEL inspections of the 43 police forces of
+-- England and Wales stated: graded judgments on inspection questions, figures beside the
+-- England and Wales value, and areas for improvement, each fact tied to its source.
+--
+-- The schema version lives in `PRAGMA user_version` (set by peel, not here): peel builds a
+-- new file from this script, migrates an older file step by step (src/db.rs), and refuses
+-- a file from a newer peel. Per-connection settings (foreign_keys, trusted_schema,
+-- busy_timeout) are set by peel on every open, because SQLite does not store them.
+--
+-- Conventions: every table has an INTEGER PRIMARY KEY surrogate id plus a natural unique
+-- key (code, slug, label) that analysts and imports use; dates are ISO 8601 text checked
+-- with date(); closed sets are CHECK constraints, so a bad value fails at insert time.
+
+-- Key/value facts about the file: schema version, peel version, built-at, row counts.
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY NOT NULL,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+
+-- Where a fact came from: a web page (kind 'url') or a file (kind 'file': a seed research
+-- file or an imported report). `trust` grades how far the source can be relied on and
+-- `note` says why.
+CREATE TABLE sources (
+    source_id INTEGER PRIMARY KEY,
+    key       TEXT NOT NULL UNIQUE,               -- stable handle: 'ons-pfa-mye2018', 'url:https://...', 'report:<sha256>'
+    kind      TEXT NOT NULL CHECK (kind IN ('url', 'file')),
+    location  TEXT NOT NULL,                      -- the URL, or the file name as given
+    title     TEXT NOT NULL,
+    publisher TEXT,
+    licence   TEXT,
+    trust     TEXT NOT NULL CHECK (trust IN ('high', 'medium-high', 'medium', 'low')),
+    note      TEXT,
+    sha256    TEXT CHECK (sha256 IS NULL OR (length(sha256) = 64 AND sha256 NOT GLOB '*[^0-9a-f]*'))
+);
+
+-- Forces, regions, countries and England and Wales. `code` is the ONS code: E23/W15 police
+-- force areas, E12 regions, E92/W92 countries, K04000001 England and Wales.
+CREATE TABLE areas (
+    area_id     INTEGER PRIMARY KEY,
+    code        TEXT NOT NULL UNIQUE CHECK (length(code) = 9 AND code GLOB '[EWK][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]'),
+    slug        TEXT NOT NULL UNIQUE CHECK (slug <> '' AND slug NOT GLOB '*[^a-z0-9-]*'),
+    name        TEXT NOT NULL,                    -- full name: 'Cambridgeshire Constabulary'
+    short_name  TEXT NOT NULL,                    -- 'Cambridgeshire'
+    kind        TEXT NOT NULL CHECK (kind IN ('force', 'region', 'country', 'national')),
+    parent_id   INTEGER REFERENCES areas (area_id),  -- force -> region (Wales for Welsh forces) -> country -> national
+    country     TEXT NOT NULL CHECK (country IN ('England', 'Wales', 'England and Wales')),
+    aliases     TEXT NOT NULL DEFAULT '',         -- '|'-separated names other publishers print ('Avon & Somerset')
+    source_id   INTEGER REFERENCES sources (source_id),
+    CHECK ((kind = 'national') = (parent_id IS NULL))
+);
+CREATE INDEX areas_parent ON areas (parent_id);
+
+-- A span of time or a point in time, labelled as reports print it.
+-- '12 months to 30 June 2015' is a '12-months' period from 2014-07-01 to 2015-06-30;
+-- 'as at 30 June 2015' is a 'point' with no start.
+CREATE TABLE periods (
+    period_id  INTEGER PRIMARY KEY,
+    label      TEXT NOT NULL UNIQUE,
+    kind       TEXT NOT NULL CHECK (kind IN ('12-months', 'point', 'financial-year', 'quarter', 'calendar-year')),
+    start_date TEXT CHECK (start_date IS NULL OR date(julianday(start_date)) IS start_date),
+    end_date   TEXT NOT NULL CHECK (date(julianday(end_date)) IS end_date),
+    CHECK ((kind = 'point') = (start_date IS NULL)),
+    CHECK (start_date IS NULL OR start_date <= end_date),
+    UNIQUE (kind, start_date, end_date)
+);
+CREATE INDEX periods_end ON periods (end_date);
+
+-- Grading scales and their grades. `rank` orders grades within a scale (higher is better);
+-- 'Not graded' has no rank. 'peel-4' is PEEL 2014 to 2018/19; 'peel-5' (with Adequate)
+-- is PEEL 2021/22 on. Compare grades across scales by rank within each scale.
+CREATE TABLE grade_scales (
+    scale_id INTEGER PRIMARY KEY,
+    code     TEXT NOT NULL UNIQUE CHECK (code IN ('peel-4', 'peel-5')),
+    name     TEXT NOT NULL
+);
+CREATE TABLE grades (
+    grade_id INTEGER PRIMARY KEY,
+    scale_id INTEGER NOT NULL REFERENCES grade_scales (scale_id),
+    name     TEXT NOT NULL CHECK (name IN ('Outstanding', 'Good', 'Adequate', 'Requires improvement', 'Inadequate', 'Not graded')),
+    rank     INTEGER CHECK (rank IS NULL OR rank BETWEEN 1 AND 5),
+    meaning  TEXT NOT NULL,
+    CHECK ((name = 'Not graded') = (rank IS NULL)),
+    UNIQUE (scale_id, name),
+    UNIQUE (scale_id, rank)
+);
+
+-- PEEL programme years ("cycles"). `year` is the first calendar year (2018 for 2018/19);
+-- `label` is how HMICFRS names the cycle. Each cycle grades on one scale.
+CREATE TABLE cycles (
+    cycle_id    INTEGER PRIMARY KEY,
+    year        INTEGER NOT NULL UNIQUE CHECK (year BETWEEN 2014 AND 2100),
+    label       TEXT NOT NULL UNIQUE,
+    scale_id    INTEGER NOT NULL REFERENCES grade_scales (scale_id),
+    has_pillars INTEGER NOT NULL CHECK (has_pillars IN (0, 1)),
+    note        TEXT
+);
+
+-- What was graded in a cycle: a pillar-level question (code 'overall') or a question or
+-- area within it. From 2021/22 graded areas have no pillar.
+CREATE TABLE questions (
+    question_id INTEGER PRIMARY KEY,
+    cycle_id    INTEGER NOT NULL REFERENCES cycles (cycle_id),
+    pillar      TEXT CHECK (pillar IN ('effectiveness', 'efficiency', 'legitimacy')),
+    code        TEXT NOT NULL CHECK (code <> '' AND code NOT GLOB '*[^a-z0-9-]*'),
+    wording     TEXT NOT NULL
+);
+CREATE UNIQUE INDEX questions_key ON questions (cycle_id, ifnull(pillar, ''), code);
+
+-- One published report, imported from its text. `source_id` is the imported file
+-- (name and SHA-256), so the same text cannot be imported twice.
+CREATE TABLE reports (
+    report_id   INTEGER PRIMARY KEY,
+    area_id     INTEGER NOT NULL REFERENCES areas (area_id),
+    cycle_id    INTEGER NOT NULL REFERENCES cycles (cycle_id),
+    pillar      TEXT CHECK (pillar IN ('effectiveness', 'efficiency', 'legitimacy')),
+    title       TEXT NOT NULL,
+    published   TEXT CHECK (published IS NULL OR published GLOB '[12][0-9][0-9][0-9]-[01][0-9]'),
+    isbn        TEXT,
+    source_id   INTEGER NOT NULL UNIQUE REFERENCES sources (source_id),
+    imported_at TEXT NOT NULL
+);
+CREATE INDEX reports_area ON reports (area_id, cycle_id);
+
+-- A grade given to an area on a question. `report_id` is the report that states it, when
+-- it was imported from one; `cited` is 1 when that report cites an earlier inspection's
+-- grade rather than giving its own. `derived` marks grades inferred rather than read.
+CREATE TABLE judgments (
+    judgment_id INTEGER PRIMARY KEY,
+    area_id     INTEGER NOT NULL REFERENCES areas (area_id),
+    question_id INTEGER NOT NULL REFERENCES questions (question_id),
+    grade_id    INTEGER NOT NULL REFERENCES grades (grade_id),
+    source_id   INTEGER NOT NULL REFERENCES sources (source_id),
+    report_id   INTEGER REFERENCES reports (report_id) ON DELETE CASCADE,
+    source_line INTEGER CHECK (source_line IS NULL OR source_line > 0),
+    cited       INTEGER NOT NULL DEFAULT 0 CHECK (cited IN (0, 1)),
+    derived     INTEGER NOT NULL DEFAULT 0 CHECK (derived IN (0, 1)),
+    note        TEXT,
+    UNIQUE (area_id, question_id)
+);
+CREATE INDEX judgments_question ON judgments (question_id, grade_id);
+CREATE INDEX judgments_report ON judgments (report_id);
+
+-- How many areas got each grade when only the counts are known (national distributions,
+-- or a force's areas when the source did not name them).
+CREATE TABLE grade_counts (
+    grade_count_id INTEGER PRIMARY KEY,
+    area_id   INTEGER NOT NULL REFERENCES areas (area_id),
+    cycle_id  INTEGER NOT NULL REFERENCES cycles (cycle_id),
+    pillar    TEXT CHECK (pillar IN ('effectiveness', 'efficiency', 'legitimacy')),
+    grade_id  INTEGER NOT NULL REFERENCES grades (grade_id),
+    count     INTEGER NOT NULL CHECK (count >= 0),
+    source_id INTEGER NOT NULL REFERENCES sources (source_id)
+);
+CREATE UNIQUE INDEX grade_counts_key ON grade_counts (area_id, cycle_id, ifnull(pillar, ''), grade_id);
+
+-- A kind of figure. Units form a closed set so that comparisons never mix rates.
+CREATE TABLE metrics (
+    metric_id        INTEGER PRIMARY KEY,
+    code             TEXT NOT NULL UNIQUE CHECK (code <> '' AND code NOT GLOB '*[^a-z0-9-]*'),
+    name             TEXT NOT NULL,
+    unit             TEXT NOT NULL CHECK (unit IN ('count', 'persons', 'households', 'fte', 'percent', 'percent change',
+                                                   'per 1,000 population', 'per 1,000 households', 'per million population')),
+    higher_is_better INTEGER CHECK (higher_is_better IN (0, 1)),  -- NULL where better/worse is not meaningful
+    definition       TEXT NOT NULL
+);
+
+-- One figure: a metric for an area and period. Unique on (metric, area, period); the
+-- index order (metric, period, area) serves "all areas on a metric for a period".
+CREATE TABLE metric_values (
+    value_id    INTEGER PRIMARY KEY,
+    metric_id   INTEGER NOT NULL REFERENCES metrics (metric_id),
+    period_id   INTEGER NOT NULL REFERENCES periods (period_id),
+    area_id     INTEGER NOT NULL REFERENCES areas (area_id),
+    value       NUMERIC NOT NULL CHECK (typeof(value) IN ('integer', 'real')),
+    source_id   INTEGER NOT NULL REFERENCES sources (source_id),
+    report_id   INTEGER REFERENCES reports (report_id) ON DELETE CASCADE,
+    source_line INTEGER CHECK (source_line IS NULL OR source_line > 0),
+    derived     INTEGER NOT NULL DEFAULT 0 CHECK (derived IN (0, 1)),
+    note        TEXT
+);
+CREATE UNIQUE INDEX metric_values_key ON metric_values (metric_id, period_id, area_id);
+CREATE INDEX metric_values_area ON metric_values (area_id, metric_id, period_id);
+CREATE INDEX metric_values_report ON metric_values (report_id);
+
+-- An "area for improvement" a report states, under the question it belongs to.
+CREATE TABLE improvement_areas (
+    improvement_id INTEGER PRIMARY KEY,
+    report_id   INTEGER NOT NULL REFERENCES reports (report_id) ON DELETE CASCADE,
+    question_id INTEGER NOT NULL REFERENCES questions (question_id),
+    ordinal     INTEGER NOT NULL CHECK (ordinal > 0),
+    text        TEXT NOT NULL CHECK (text <> ''),
+    source_line INTEGER CHECK (source_line IS NULL OR source_line > 0),
+    UNIQUE (report_id, question_id, ordinal)
+);
+
+-- Analysts' own named queries, with :named parameters. They live in the file so they
+-- travel with it.
+CREATE TABLE saved_queries (
+    name        TEXT PRIMARY KEY NOT NULL CHECK (name <> '' AND name NOT GLOB '*[^a-z0-9_-]*'),
+    description TEXT NOT NULL DEFAULT '',
+    sql         TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL
+) WITHOUT ROWID;
+
+-- Every judgment with its area, cycle, question, grade and source, one row each.
+-- `year` is the cycle's first year (2018 for 2018/19); `cycle` its label.
+CREATE VIEW v_judgments AS
+SELECT a.code        AS area_code,
+       a.short_name  AS area_name,
+       c.year        AS year,
+       c.label       AS cycle,
+       q.pillar      AS pillar,
+       q.code        AS question_code,
+       q.wording     AS question,
+       g.name        AS grade,
+       g.rank        AS grade_rank,
+       s.code        AS scale,
+       src.location  AS source,
+       src.trust     AS trust,
+       j.derived     AS derived,
+       j.cited       AS cited,
+       j.report_id   AS report_id,
+       j.source_line AS source_line,
+       j.note        AS note
+FROM judgments j
+JOIN areas a         ON a.area_id = j.area_id
+JOIN questions q     ON q.question_id = j.question_id
+JOIN cycles c        ON c.cycle_id = q.cycle_id
+JOIN grades g        ON g.grade_id = j.grade_id
+JOIN grade_scales s  ON s.scale_id = g.scale_id
+JOIN sources src     ON src.source_id = j.source_id;
+
+-- Every figure with the England and Wales value of the same metric and period beside it
+-- (NULL when not known), their difference and ratio.
+CREATE VIEW v_metric_values AS
+SELECT a.code          AS area_code,
+       a.short_name    AS area_name,
+       a.kind          AS area_kind,
+       m.code          AS metric_code,
+       m.name          AS metric_name,
+       m.unit          AS unit,
+       p.label         AS period_label,
+       p.kind          AS period_kind,
+       p.start_date    AS period_start,
+       p.end_date      AS period_end,
+       v.value         AS value,
+       nv.value        AS national_value,
+       v.value - nv.value AS difference,
+       CASE WHEN nv.value <> 0 THEN round(v.value * 1.0 / nv.value, 4) END AS ratio,
+       v.derived       AS derived,
+       src.location    AS source,
+       v.source_line   AS source_line,
+       v.report_id     AS report_id
+FROM metric_values v
+JOIN areas a    ON a.area_id = v.area_id
+JOIN metrics m  ON m.metric_id = v.metric_id
+JOIN periods p  ON p.period_id = v.period_id
+JOIN sources src ON src.source_id = v.source_id
+LEFT JOIN metric_values nv
+       ON nv.metric_id = v.metric_id
+      AND nv.period_id = v.period_id
+      AND nv.area_id = (SELECT area_id FROM areas WHERE code = 'K04000001');
+
+-- Areas for improvement with their report, force and question.
+CREATE VIEW v_improvements AS
+SELECT a.code        AS area_code,
+       a.short_name  AS area_name,
+       c.year        AS year,
+       c.label       AS cycle,
+       q.pillar      AS pillar,
+       q.code        AS question_code,
+       q.wording     AS question,
+       i.ordinal     AS ordinal,
+       i.text        AS text,
+       r.title       AS report,
+       i.source_line AS source_line
+FROM improvement_areas i
+JOIN reports r   ON r.report_id = i.report_id
+JOIN areas a     ON a.area_id = r.area_id
+JOIN questions q ON q.question_id = i.question_id
+JOIN cycles c    ON c.cycle_id = q.cycle_id;

@@ -1,0 +1,263 @@
+//! Opening peel database files: connection settings, schema creation and migration, and
+//! the checks that refuse files peel cannot use. Nothing here prints.
+//!
+//! Every connection is opened defensively, because analysts open files other people made:
+//! `SQLITE_DBCONFIG_DEFENSIVE` (no writes to the schema through SQL tricks),
+//! `trusted_schema = OFF` (views and triggers cannot call functions with side effects on
+//! peel's behalf), and no extension loading (rusqlite leaves it off unless asked).
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::config::DbConfig;
+use rusqlite::{Connection, ErrorCode, OpenFlags};
+
+/// The whole current schema, as shipped in the repository.
+pub const SCHEMA_SQL: &str = include_str!("../schema.sql");
+
+/// The schema version this peel writes, kept in `PRAGMA user_version`.
+pub const SCHEMA_VERSION: i64 = 1;
+
+/// Steps that take a file from version `i + 1` to `i + 2`. Each runs in its own
+/// transaction together with the `user_version` bump. Empty while version 1 is current;
+/// released steps are never edited, and `schema.sql` always equals version 1 plus them.
+const MIGRATIONS: &[&str] = &[];
+
+/// Why a database file could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    /// The path does not exist (peel never creates an empty file by accident).
+    #[error("{}: no such database file (build one with `peel init --db {}`)", .0.display(), .0.display())]
+    Missing(PathBuf),
+    /// The file is not a SQLite database at all.
+    #[error("{}: not a SQLite database (or it is encrypted or damaged)", .0.display())]
+    NotADatabase(PathBuf),
+    /// The file is damaged.
+    #[error("{}: the database file is damaged ({detail})", .path.display())]
+    Corrupt {
+        /// The file.
+        path: PathBuf,
+        /// What SQLite said.
+        detail: String,
+    },
+    /// A SQLite file that peel did not make.
+    #[error("{}: a SQLite database, but not a peel database (no peel schema version); open it with sqlite3 instead", .0.display())]
+    NotPeel(PathBuf),
+    /// Made by a newer peel.
+    #[error("{}: made by a newer peel (schema version {found}; this peel reads up to {supported}); upgrade peel to open it", .path.display())]
+    Newer {
+        /// The file.
+        path: PathBuf,
+        /// Its schema version.
+        found: i64,
+        /// The newest version this peel knows.
+        supported: i64,
+    },
+    /// An older file that cannot be migrated because it was opened read-only.
+    #[error("{}: schema version {found} is older than this peel's {supported}; open it once without --readonly to upgrade it", .path.display())]
+    OlderReadOnly {
+        /// The file.
+        path: PathBuf,
+        /// Its schema version.
+        found: i64,
+        /// The version this peel writes.
+        supported: i64,
+    },
+    /// Any other SQLite failure while opening.
+    #[error("{}: {source}", .path.display())]
+    Sqlite {
+        /// The file.
+        path: PathBuf,
+        /// What SQLite said.
+        #[source]
+        source: rusqlite::Error,
+    },
+}
+
+/// How a file is opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Reads and writes; an older schema is migrated.
+    ReadWrite,
+    /// Reads only: SQLite itself refuses every write.
+    ReadOnly,
+}
+
+fn classify(path: &Path, e: rusqlite::Error) -> DbError {
+    match e.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase) => DbError::NotADatabase(path.to_path_buf()),
+        Some(ErrorCode::DatabaseCorrupt) => DbError::Corrupt {
+            path: path.to_path_buf(),
+            detail: e.to_string(),
+        },
+        _ => DbError::Sqlite {
+            path: path.to_path_buf(),
+            source: e,
+        },
+    }
+}
+
+/// Applies the settings every connection needs; SQLite does not store them in the file.
+pub fn configure(conn: &Connection) -> rusqlite::Result<()> {
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_DEFENSIVE, true)?;
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_TRUSTED_SCHEMA, false)?;
+    conn.pragma_update(None, "foreign_keys", true)?;
+    conn.busy_timeout(Duration::from_secs(10))?;
+    Ok(())
+}
+
+/// Opens an existing peel database, checking its schema version and migrating an older
+/// file when `access` allows.
+pub fn open(path: &Path, access: Access) -> Result<Connection, DbError> {
+    if !path.exists() {
+        return Err(DbError::Missing(path.to_path_buf()));
+    }
+    let flags = match access {
+        Access::ReadWrite => OpenFlags::SQLITE_OPEN_READ_WRITE,
+        Access::ReadOnly => OpenFlags::SQLITE_OPEN_READ_ONLY,
+    } | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags).map_err(|e| classify(path, e))?;
+    configure(&conn).map_err(|e| classify(path, e))?;
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .map_err(|e| classify(path, e))?;
+    // Reading the schema catches files that are damaged past the header.
+    let tables: i64 = conn
+        .query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))
+        .map_err(|e| classify(path, e))?;
+    match version {
+        0 => Err(DbError::NotPeel(path.to_path_buf())),
+        v if v > SCHEMA_VERSION => Err(DbError::Newer {
+            path: path.to_path_buf(),
+            found: v,
+            supported: SCHEMA_VERSION,
+        }),
+        v if v < SCHEMA_VERSION => match access {
+            Access::ReadOnly => Err(DbError::OlderReadOnly {
+                path: path.to_path_buf(),
+                found: v,
+                supported: SCHEMA_VERSION,
+            }),
+            Access::ReadWrite => {
+                migrate(&conn, v).map_err(|e| classify(path, e))?;
+                Ok(conn)
+            }
+        },
+        _ if tables == 0 => Err(DbError::NotPeel(path.to_path_buf())),
+        _ => Ok(conn),
+    }
+}
+
+/// Creates the current schema in an empty database and stamps its version.
+pub fn create_schema(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute_batch(SCHEMA_SQL)?;
+    conn.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+    Ok(())
+}
+
+fn migrate(conn: &Connection, from: i64) -> rusqlite::Result<()> {
+    for (i, step) in MIGRATIONS.iter().enumerate() {
+        let target = i as i64 + 2;
+        if target <= from {
+            continue;
+        }
+        conn.execute_batch(&format!(
+            "BEGIN IMMEDIATE; {step}; PRAGMA user_version = {target}; COMMIT;"
+        ))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn memory() -> Connection {
+        let conn = Connection::open_in_memory().unwrap();
+        configure(&conn).unwrap();
+        conn
+    }
+
+    #[test]
+    fn schema_builds_and_passes_sqlite_checks() {
+        let conn = memory();
+        create_schema(&conn).unwrap();
+        let ok: String = conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(ok, "ok");
+        let version: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, SCHEMA_VERSION);
+        // Every view must compile under trusted_schema=OFF.
+        for view in ["v_judgments", "v_metric_values", "v_improvements"] {
+            conn.prepare(&format!("SELECT * FROM {view}")).unwrap();
+        }
+    }
+
+    #[test]
+    fn migrations_and_schema_version_agree() {
+        assert_eq!(MIGRATIONS.len() as i64 + 1, SCHEMA_VERSION);
+    }
+
+    #[test]
+    fn check_constraints_reject_bad_values() {
+        let conn = memory();
+        create_schema(&conn).unwrap();
+        let bad = [
+            "INSERT INTO periods(label, kind, end_date) VALUES ('x', 'point', '2015-02-30')",
+            "INSERT INTO periods(label, kind, end_date) VALUES ('x', 'week', '2015-02-03')",
+            "INSERT INTO periods(label, kind, start_date, end_date) VALUES ('x', 'point', '2015-01-01', '2015-02-03')",
+            "INSERT INTO metrics(code, name, unit, definition) VALUES ('x', 'x', 'furlongs', 'x')",
+            "INSERT INTO metrics(code, name, unit, definition) VALUES ('Bad Code', 'x', 'count', 'x')",
+            "INSERT INTO grade_scales(code, name) VALUES ('peel-9', 'x')",
+            "INSERT INTO sources(key, kind, location, title, trust) VALUES ('k', 'url', 'u', 't', 'certain')",
+        ];
+        for sql in bad {
+            assert!(conn.execute(sql, []).is_err(), "accepted: {sql}");
+        }
+    }
+
+    #[test]
+    fn newer_and_foreign_files_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let newer = dir.path().join("newer.db");
+        {
+            let c = Connection::open(&newer).unwrap();
+            create_schema(&c).unwrap();
+            c.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+                .unwrap();
+        }
+        let err = open(&newer, Access::ReadWrite).unwrap_err();
+        assert!(matches!(err, DbError::Newer { found, .. } if found == SCHEMA_VERSION + 1));
+        assert!(err.to_string().contains("newer peel"), "{err}");
+
+        let foreign = dir.path().join("foreign.db");
+        Connection::open(&foreign)
+            .unwrap()
+            .execute_batch("CREATE TABLE t(x)")
+            .unwrap();
+        assert!(matches!(
+            open(&foreign, Access::ReadOnly),
+            Err(DbError::NotPeel(_))
+        ));
+
+        let text = dir.path().join("notes.txt");
+        std::fs::write(
+            &text,
+            "this is not a database, just some text that is long enough to fill a header page "
+                .repeat(20),
+        )
+        .unwrap();
+        assert!(matches!(
+            open(&text, Access::ReadOnly),
+            Err(DbError::NotADatabase(_))
+        ));
+
+        assert!(matches!(
+            open(&dir.path().join("absent.db"), Access::ReadOnly),
+            Err(DbError::Missing(_))
+        ));
+    }
+}

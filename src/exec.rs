@@ -1,0 +1,339 @@
+//! The one SQL executor every entry point goes through (`peel sql`, piped stdin, and later
+//! the shell and canned queries): split a script into statements with SQLite's own
+//! `sqlite3_complete`, bind `:named` parameters, and stream each result to a [`RowSink`].
+
+use std::collections::HashMap;
+use std::ffi::CString;
+use std::io;
+
+use rusqlite::types::{ToSqlOutput, ValueRef};
+use rusqlite::{Batch, Connection, ToSql, fallible_iterator::FallibleIterator};
+
+use crate::output::RowSink;
+use crate::value::Value;
+
+/// True when `sql` ends a complete statement (or several): SQLite's own rule, so
+/// semicolons inside strings, comments and `CREATE TRIGGER ... END;` are handled.
+pub fn is_complete(sql: &str) -> bool {
+    match CString::new(sql) {
+        // SAFETY: `c` is a valid NUL-terminated string that outlives the call.
+        Ok(c) => unsafe { rusqlite::ffi::sqlite3_complete(c.as_ptr()) != 0 },
+        // An interior NUL cannot be sent to SQLite; let prepare report it.
+        Err(_) => true,
+    }
+}
+
+/// One statement of a script, with the line it starts on (1-based).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Chunk<'a> {
+    /// The statement text, including its terminating semicolon when it has one.
+    pub text: &'a str,
+    /// The line of the script the statement starts on.
+    pub line: usize,
+}
+
+/// Splits a script into complete statements. A trailing statement without a semicolon is
+/// kept (SQLite accepts it); chunks holding only whitespace or comments are kept too, and
+/// the executor skips them.
+pub fn split_statements(sql: &str) -> Vec<Chunk<'_>> {
+    let mut chunks = Vec::new();
+    let mut start = 0;
+    let mut line = 1;
+    for (i, _) in sql.match_indices(';') {
+        let candidate = &sql[start..=i];
+        if is_complete(candidate) {
+            chunks.push(Chunk {
+                text: candidate,
+                line: line + leading_newlines(candidate),
+            });
+            line += candidate.matches('\n').count();
+            start = i + 1;
+        }
+    }
+    let rest = &sql[start..];
+    if !rest.trim().is_empty() {
+        chunks.push(Chunk {
+            text: rest,
+            line: line + leading_newlines(rest),
+        });
+    }
+    chunks
+}
+
+/// Lines before the first non-blank character, so a statement's line is where it starts.
+fn leading_newlines(text: &str) -> usize {
+    let trimmed = text.trim_start();
+    text[..text.len() - trimmed.len()].matches('\n').count()
+}
+
+/// Named parameter values, keyed with their sigil (`:force`).
+pub type Params = HashMap<String, Value>;
+
+impl ToSql for Value {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::Borrowed(match self {
+            Value::Null => ValueRef::Null,
+            Value::Integer(i) => ValueRef::Integer(*i),
+            Value::Real(f) => ValueRef::Real(*f),
+            Value::Text(s) => ValueRef::Text(s.as_bytes()),
+            Value::Blob(b) => ValueRef::Blob(b),
+        }))
+    }
+}
+
+/// A failure while running a script.
+#[derive(Debug, thiserror::Error)]
+pub enum ExecError {
+    /// SQLite refused or failed a statement.
+    #[error("statement {index} (line {line}: {snippet}): {message}")]
+    Sql {
+        /// 1-based position of the statement in the script.
+        index: usize,
+        /// Line of the script where it starts.
+        line: usize,
+        /// The start of the statement, on one line.
+        snippet: String,
+        /// What went wrong.
+        message: String,
+        /// SQLite's error code, when SQLite raised it.
+        code: Option<rusqlite::ErrorCode>,
+    },
+    /// Writing the output failed (a closed pipe, a full disk).
+    #[error("writing output: {0}")]
+    Output(#[from] io::Error),
+}
+
+impl ExecError {
+    /// True when SQLite stopped the statement because it was interrupted (Ctrl-C).
+    pub fn is_interrupt(&self) -> bool {
+        matches!(
+            self,
+            ExecError::Sql {
+                code: Some(rusqlite::ErrorCode::OperationInterrupted),
+                ..
+            }
+        )
+    }
+}
+
+/// SQLite's own words for an error, without rusqlite's repetition of the SQL text.
+pub fn sqlite_message(error: &rusqlite::Error) -> String {
+    match error {
+        rusqlite::Error::SqliteFailure(_, Some(msg)) => msg.clone(),
+        rusqlite::Error::SqlInputError { msg, .. } => msg.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Shortens a statement to one line for error messages.
+pub fn snippet(sql: &str) -> String {
+    const MAX: usize = 60;
+    let one_line = sql.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() > MAX {
+        let cut: String = one_line.chars().take(MAX).collect();
+        format!("`{cut}...`")
+    } else {
+        format!("`{one_line}`")
+    }
+}
+
+/// How statements may run.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Policy {
+    /// Refuse any statement that could write (canned and saved queries).
+    pub read_only: bool,
+}
+
+/// What a script did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Summary {
+    /// Statements run.
+    pub statements: usize,
+    /// Rows sent to the sink, over all results.
+    pub rows: u64,
+    /// Rows changed by the last writing statement.
+    pub changes: u64,
+}
+
+/// Runs every statement of `sql` in order, sending each result to `sink`. Stops at the
+/// first error, which names the statement and its line.
+pub fn run_script(
+    conn: &Connection,
+    sql: &str,
+    params: &Params,
+    policy: Policy,
+    sink: &mut dyn RowSink,
+) -> Result<Summary, ExecError> {
+    let mut summary = Summary::default();
+    for (n, chunk) in split_statements(sql).into_iter().enumerate() {
+        let index = n + 1;
+        let fail = |message: String, cause: Option<rusqlite::Error>| ExecError::Sql {
+            index,
+            line: chunk.line,
+            snippet: snippet(chunk.text),
+            message,
+            code: cause.and_then(|e| e.sqlite_error_code()),
+        };
+        // A chunk may hold only comments: Batch yields no statement for it.
+        let mut batch = Batch::new(conn, chunk.text);
+        let mut stmt = match batch.next() {
+            Ok(Some(stmt)) => stmt,
+            Ok(None) => continue,
+            Err(e) => return Err(fail(sqlite_message(&e), Some(e))),
+        };
+        if policy.read_only && !stmt.readonly() {
+            return Err(fail(
+                "only statements that read are allowed here".into(),
+                None,
+            ));
+        }
+        for i in 1..=stmt.parameter_count() {
+            let Some(name) = stmt.parameter_name(i).map(str::to_string) else {
+                return Err(fail(
+                    format!("parameter {i} is positional (?); use :named parameters"),
+                    None,
+                ));
+            };
+            let value = params
+                .get(&name)
+                .ok_or_else(|| fail(format!("no value for parameter {name}"), None))?;
+            stmt.raw_bind_parameter(i, value)
+                .map_err(|e| fail(sqlite_message(&e), Some(e)))?;
+        }
+        let columns: Vec<String> = stmt.column_names().map(str::to_string).collect();
+        summary.statements += 1;
+        if columns.is_empty() {
+            let changed = stmt
+                .raw_execute()
+                .map_err(|e| fail(sqlite_message(&e), Some(e)))?;
+            summary.changes = changed as u64;
+            continue;
+        }
+        sink.begin(&columns)?;
+        let mut rows = stmt.raw_query();
+        let mut values = Vec::with_capacity(columns.len());
+        loop {
+            let row = match rows.next() {
+                Ok(Some(row)) => row,
+                Ok(None) => break,
+                Err(e) => return Err(fail(sqlite_message(&e), Some(e))),
+            };
+            values.clear();
+            for i in 0..columns.len() {
+                let v = row
+                    .get_ref(i)
+                    .map_err(|e| fail(sqlite_message(&e), Some(e)))?;
+                values.push(Value::from_sql(v));
+            }
+            sink.row(&values)?;
+            summary.rows += 1;
+        }
+        sink.end()?;
+    }
+    Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::{Format, Options, sink};
+
+    #[test]
+    fn completeness_follows_sqlite() {
+        assert!(is_complete("SELECT 1;"));
+        assert!(!is_complete("SELECT 1"));
+        assert!(!is_complete("SELECT ';"));
+        assert!(!is_complete(
+            "CREATE TRIGGER t AFTER INSERT ON x BEGIN SELECT 1;"
+        ));
+        assert!(is_complete(
+            "CREATE TRIGGER t AFTER INSERT ON x BEGIN SELECT 1; END;"
+        ));
+    }
+
+    #[test]
+    fn splitting_keeps_semicolons_in_strings_and_counts_lines() {
+        let script = "SELECT 'a;b';\n\n  SELECT 2;\n-- only a comment\nSELECT 3";
+        let chunks = split_statements(script);
+        let texts: Vec<_> = chunks.iter().map(|c| c.text.trim()).collect();
+        assert_eq!(
+            texts,
+            vec!["SELECT 'a;b';", "SELECT 2;", "-- only a comment\nSELECT 3"]
+        );
+        let lines: Vec<_> = chunks.iter().map(|c| c.line).collect();
+        assert_eq!(lines, vec![1, 3, 4]);
+    }
+
+    fn run(
+        conn: &Connection,
+        sql: &str,
+        params: &Params,
+        policy: Policy,
+    ) -> Result<String, ExecError> {
+        let mut out = Vec::new();
+        {
+            let mut s = sink(Format::Csv, &mut out, &Options::default());
+            run_script(conn, sql, params, policy, s.as_mut())?;
+        }
+        Ok(String::from_utf8(out).unwrap())
+    }
+
+    #[test]
+    fn runs_each_statement_and_streams_results() {
+        let conn = Connection::open_in_memory().unwrap();
+        let out = run(
+            &conn,
+            "CREATE TABLE t(a, b); INSERT INTO t VALUES (1, 'x'), (2, NULL); SELECT * FROM t; SELECT count(*) AS n FROM t;",
+            &Params::new(),
+            Policy::default(),
+        )
+        .unwrap();
+        assert_eq!(out, "a,b\n1,x\n2,\nn\n2\n");
+    }
+
+    #[test]
+    fn errors_name_the_statement_and_line() {
+        let conn = Connection::open_in_memory().unwrap();
+        let err = run(
+            &conn,
+            "SELECT 1;\nSELEC 2;",
+            &Params::new(),
+            Policy::default(),
+        )
+        .unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.starts_with("statement 2 (line 2: `SELEC 2;`): "),
+            "{text}"
+        );
+        assert!(text.contains("syntax error"), "{text}");
+    }
+
+    #[test]
+    fn named_parameters_are_bound_never_pasted() {
+        let conn = Connection::open_in_memory().unwrap();
+        let mut params = Params::new();
+        params.insert(":v".into(), Value::Text("x' OR '1'='1".into()));
+        let out = run(&conn, "SELECT :v AS v;", &params, Policy::default()).unwrap();
+        assert_eq!(out, "v\nx' OR '1'='1\n");
+        let err = run(&conn, "SELECT :missing;", &Params::new(), Policy::default()).unwrap_err();
+        assert!(err.to_string().contains("no value for parameter :missing"));
+    }
+
+    #[test]
+    fn read_only_policy_refuses_writes() {
+        let conn = Connection::open_in_memory().unwrap();
+        let err = run(
+            &conn,
+            "CREATE TABLE t(a);",
+            &Params::new(),
+            Policy { read_only: true },
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("only statements that read"));
+        let tables: i64 = conn
+            .query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(tables, 0);
+    }
+}

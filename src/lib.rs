@@ -1,0 +1,14 @@
+//! peel: an embedded SQLite database of HMIC/HMICFRS PEEL police inspection results for
+//! England and Wales, with a command line for analysts.
+//!
+//! Layers, each depending only on those below it:
+//! `app` (commands, exit codes) -> `seed`, `exec` -> `db`, `output` -> `value`.
+//! `db` never prints; `output` never runs SQL; parsing never touches the database.
+
+pub mod app;
+pub mod cli;
+pub mod db;
+pub mod exec;
+pub mod output;
+pub mod seed;
+pub mod value;

@@ -1,0 +1,402 @@
+//! Rendering result rows in each output format. Output is a pure function of the rows,
+//! the format and a writer: nothing here runs SQL or knows about rusqlite.
+//!
+//! Formats that can stream (csv, tsv, json, jsonl) write each row as it arrives, so a
+//! ten-million-row result never sits in memory; table and markdown need every row to size
+//! their columns, so they buffer.
+
+mod table;
+
+use std::io::{self, Write};
+
+use clap::ValueEnum;
+
+use crate::value::Value;
+
+/// An output format, chosen with `--format` (and later the shell's `.mode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// A boxed table for reading on a terminal (the default on a terminal).
+    Table,
+    /// Comma-separated values with a header row (the default when piped).
+    Csv,
+    /// Tab-separated values with a header row.
+    Tsv,
+    /// One JSON array of objects per result; numbers stay numbers, NULL is null.
+    Json,
+    /// One JSON object per line.
+    Jsonl,
+    /// A GitHub-flavoured Markdown table.
+    Markdown,
+}
+
+impl Format {
+    /// The default: a table for people, CSV for programs.
+    pub fn default_for(stdout_is_terminal: bool) -> Format {
+        if stdout_is_terminal {
+            Format::Table
+        } else {
+            Format::Csv
+        }
+    }
+}
+
+/// Settings shared by every format.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Print a header row (csv, tsv, table, markdown).
+    pub headers: bool,
+    /// How NULL is shown in text formats (JSON always uses null).
+    pub null_text: String,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            headers: true,
+            null_text: String::new(),
+        }
+    }
+}
+
+/// Receives one result set: its columns, then its rows, then the end.
+pub trait RowSink {
+    /// Called once, before any row.
+    fn begin(&mut self, columns: &[String]) -> io::Result<()>;
+    /// Called once per row, with one value per column.
+    fn row(&mut self, values: &[Value]) -> io::Result<()>;
+    /// Called once after the last row; flushes what was buffered.
+    fn end(&mut self) -> io::Result<()>;
+}
+
+/// A sink that writes one result set in `format` to `out`.
+pub fn sink<'w>(
+    format: Format,
+    out: &'w mut dyn Write,
+    options: &Options,
+) -> Box<dyn RowSink + 'w> {
+    match format {
+        Format::Csv => Box::new(Delimited::new(out, b',', options)),
+        Format::Tsv => Box::new(Delimited::new(out, b'\t', options)),
+        Format::Json => Box::new(Json {
+            out,
+            columns: Vec::new(),
+            rows: 0,
+            lines: false,
+        }),
+        Format::Jsonl => Box::new(Json {
+            out,
+            columns: Vec::new(),
+            rows: 0,
+            lines: true,
+        }),
+        Format::Table => Box::new(table::Table::new(out, options.clone())),
+        Format::Markdown => Box::new(Markdown {
+            out,
+            options: options.clone(),
+            columns: Vec::new(),
+            rows: Vec::new(),
+        }),
+    }
+}
+
+/// Renders a whole result set into a string; convenient for tests and small results.
+pub fn render_to_string(
+    format: Format,
+    options: &Options,
+    columns: &[String],
+    rows: &[Vec<Value>],
+) -> String {
+    let mut buf = Vec::new();
+    {
+        let mut s = sink(format, &mut buf, options);
+        // Writing to a Vec cannot fail.
+        let _ = s.begin(columns);
+        for r in rows {
+            let _ = s.row(r);
+        }
+        let _ = s.end();
+    }
+    String::from_utf8_lossy(&buf).into_owned()
+}
+
+struct Delimited<'w> {
+    writer: csv::Writer<&'w mut dyn Write>,
+    headers: bool,
+    null_text: String,
+    record: Vec<String>,
+}
+
+impl<'w> Delimited<'w> {
+    fn new(out: &'w mut dyn Write, delimiter: u8, options: &Options) -> Self {
+        let writer = csv::WriterBuilder::new()
+            .delimiter(delimiter)
+            .flexible(true)
+            .from_writer(out);
+        Delimited {
+            writer,
+            headers: options.headers,
+            null_text: options.null_text.clone(),
+            record: Vec::new(),
+        }
+    }
+}
+
+fn csv_err(e: csv::Error) -> io::Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(io) => io,
+        other => io::Error::other(format!("{other:?}")),
+    }
+}
+
+impl RowSink for Delimited<'_> {
+    fn begin(&mut self, columns: &[String]) -> io::Result<()> {
+        if self.headers {
+            self.writer.write_record(columns).map_err(csv_err)?;
+        }
+        Ok(())
+    }
+
+    fn row(&mut self, values: &[Value]) -> io::Result<()> {
+        self.record.clear();
+        for v in values {
+            self.record
+                .push(v.to_text().unwrap_or_else(|| self.null_text.clone()));
+        }
+        self.writer.write_record(&self.record).map_err(csv_err)
+    }
+
+    fn end(&mut self) -> io::Result<()> {
+        self.writer.flush()
+    }
+}
+
+struct Json<'w> {
+    out: &'w mut dyn Write,
+    columns: Vec<String>,
+    rows: usize,
+    lines: bool,
+}
+
+/// Writes a value as a JSON scalar: integers and finite reals as numbers, NULL (and the
+/// infinities JSON cannot hold) as null, blobs as their hex text.
+fn write_json_value(out: &mut dyn Write, v: &Value) -> io::Result<()> {
+    match v {
+        Value::Null => out.write_all(b"null"),
+        Value::Integer(i) => write!(out, "{i}"),
+        Value::Real(f) if f.is_finite() => {
+            let text = crate::value::format_real(*f);
+            out.write_all(text.as_bytes())
+        }
+        Value::Real(_) => out.write_all(b"null"),
+        Value::Text(s) => serde_json::to_writer(&mut *out, s).map_err(io::Error::from),
+        Value::Blob(_) => serde_json::to_writer(&mut *out, &v.to_text()).map_err(io::Error::from),
+    }
+}
+
+impl Json<'_> {
+    fn object(&mut self, values: &[Value]) -> io::Result<()> {
+        self.out.write_all(b"{")?;
+        for (i, (name, v)) in self.columns.iter().zip(values).enumerate() {
+            if i > 0 {
+                self.out.write_all(b",")?;
+            }
+            serde_json::to_writer(&mut *self.out, name).map_err(io::Error::from)?;
+            self.out.write_all(b":")?;
+            write_json_value(self.out, v)?;
+        }
+        self.out.write_all(b"}")
+    }
+}
+
+impl RowSink for Json<'_> {
+    fn begin(&mut self, columns: &[String]) -> io::Result<()> {
+        self.columns = columns.to_vec();
+        self.rows = 0;
+        if !self.lines {
+            self.out.write_all(b"[")?;
+        }
+        Ok(())
+    }
+
+    fn row(&mut self, values: &[Value]) -> io::Result<()> {
+        if self.lines {
+            self.object(values)?;
+            self.out.write_all(b"\n")?;
+        } else {
+            self.out
+                .write_all(if self.rows == 0 { b"\n" } else { b",\n" })?;
+            self.object(values)?;
+        }
+        self.rows += 1;
+        Ok(())
+    }
+
+    fn end(&mut self) -> io::Result<()> {
+        if !self.lines {
+            self.out
+                .write_all(if self.rows == 0 { b"]\n" } else { b"\n]\n" })?;
+        }
+        self.out.flush()
+    }
+}
+
+struct Markdown<'w> {
+    out: &'w mut dyn Write,
+    options: Options,
+    columns: Vec<String>,
+    rows: Vec<Vec<Value>>,
+}
+
+fn markdown_cell(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace(['\n', '\r'], " ")
+}
+
+impl RowSink for Markdown<'_> {
+    fn begin(&mut self, columns: &[String]) -> io::Result<()> {
+        self.columns = columns.to_vec();
+        self.rows.clear();
+        Ok(())
+    }
+
+    fn row(&mut self, values: &[Value]) -> io::Result<()> {
+        self.rows.push(values.to_vec());
+        Ok(())
+    }
+
+    fn end(&mut self) -> io::Result<()> {
+        let numeric = numeric_columns(self.columns.len(), &self.rows);
+        let header: Vec<String> = self.columns.iter().map(|c| markdown_cell(c)).collect();
+        writeln!(self.out, "| {} |", header.join(" | "))?;
+        let rule: Vec<&str> = numeric
+            .iter()
+            .map(|&n| if n { "---:" } else { "---" })
+            .collect();
+        writeln!(self.out, "| {} |", rule.join(" | "))?;
+        for r in &self.rows {
+            let cells: Vec<String> = r
+                .iter()
+                .map(|v| {
+                    markdown_cell(
+                        &v.to_text()
+                            .unwrap_or_else(|| self.options.null_text.clone()),
+                    )
+                })
+                .collect();
+            writeln!(self.out, "| {} |", cells.join(" | "))?;
+        }
+        self.out.flush()
+    }
+}
+
+/// A column is numeric when every non-NULL value in it is a number (and it has one).
+fn numeric_columns(count: usize, rows: &[Vec<Value>]) -> Vec<bool> {
+    (0..count)
+        .map(|i| {
+            let mut any = false;
+            for r in rows {
+                match r.get(i) {
+                    Some(Value::Null) | None => {}
+                    Some(v) if v.is_number() => any = true,
+                    Some(_) => return false,
+                }
+            }
+            any
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> (Vec<String>, Vec<Vec<Value>>) {
+        (
+            vec!["force".into(), "value".into(), "note".into()],
+            vec![
+                vec![
+                    Value::Text("Cambridgeshire".into()),
+                    Value::Real(28.6),
+                    Value::Null,
+                ],
+                vec![
+                    Value::Text("A, \"quoted\" | name".into()),
+                    Value::Integer(23737),
+                    Value::Text("x".into()),
+                ],
+            ],
+        )
+    }
+
+    #[test]
+    fn csv_quotes_and_shows_null_as_empty() {
+        let (c, r) = sample();
+        let out = render_to_string(Format::Csv, &Options::default(), &c, &r);
+        assert_eq!(
+            out,
+            "force,value,note\nCambridgeshire,28.6,\n\"A, \"\"quoted\"\" | name\",23737,x\n"
+        );
+    }
+
+    #[test]
+    fn tsv_uses_tabs() {
+        let (c, r) = sample();
+        let out = render_to_string(Format::Tsv, &Options::default(), &c, &r);
+        assert_eq!(out.lines().next(), Some("force\tvalue\tnote"));
+        assert_eq!(out.lines().nth(1), Some("Cambridgeshire\t28.6\t"));
+    }
+
+    #[test]
+    fn json_keeps_types_and_parses() {
+        let (c, r) = sample();
+        let out = render_to_string(Format::Json, &Options::default(), &c, &r);
+        let parsed: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(parsed[0]["value"], serde_json::json!(28.6));
+        assert_eq!(parsed[0]["note"], serde_json::Value::Null);
+        assert_eq!(parsed[1]["value"], serde_json::json!(23737));
+        assert_eq!(
+            parsed[1]["force"],
+            serde_json::json!("A, \"quoted\" | name")
+        );
+    }
+
+    #[test]
+    fn empty_json_result_is_an_empty_array() {
+        let out = render_to_string(Format::Json, &Options::default(), &["a".into()], &[]);
+        assert_eq!(out, "[]\n");
+    }
+
+    #[test]
+    fn jsonl_is_one_object_per_line() {
+        let (c, r) = sample();
+        let out = render_to_string(Format::Jsonl, &Options::default(), &c, &r);
+        let lines: Vec<_> = out.lines().collect();
+        assert_eq!(lines.len(), 2);
+        for l in lines {
+            let _: serde_json::Value = serde_json::from_str(l).unwrap();
+        }
+    }
+
+    #[test]
+    fn markdown_escapes_pipes_and_right_aligns_numbers() {
+        let (c, r) = sample();
+        let out = render_to_string(Format::Markdown, &Options::default(), &c, &r);
+        let lines: Vec<_> = out.lines().collect();
+        assert_eq!(lines[0], "| force | value | note |");
+        assert_eq!(lines[1], "| --- | ---: | --- |");
+        assert_eq!(lines[3], "| A, \"quoted\" \\| name | 23737 | x |");
+    }
+
+    #[test]
+    fn real_that_is_whole_keeps_its_point_in_json() {
+        let out = render_to_string(
+            Format::Json,
+            &Options::default(),
+            &["v".into()],
+            &[vec![Value::Real(2.0)]],
+        );
+        assert!(out.contains("\"v\":2.0"), "{out}");
+    }
+}

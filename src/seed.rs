@@ -1,0 +1,597 @@
+//! The embedded seed: the reference tables and research data that every new database is
+//! built from (`seed/*.csv`, compiled into the binary so peel works from any folder), and
+//! the build of a new database file from it.
+//!
+//! The seed files are plain CSV with every row naming its source; `seed/tools/normalize.py`
+//! derives them from the research files in `seed/original/`. Loading goes through the same
+//! SQL a user's data would: no hand-written copy of results.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, anyhow, bail};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use serde::Deserialize;
+
+use crate::db;
+
+/// One embedded seed file.
+struct SeedFile {
+    name: &'static str,
+    text: &'static str,
+}
+
+macro_rules! seed_file {
+    ($name:literal) => {
+        SeedFile {
+            name: concat!("seed/", $name),
+            text: include_str!(concat!("../seed/", $name)),
+        }
+    };
+}
+
+const SOURCES: SeedFile = seed_file!("sources.csv");
+const AREAS: SeedFile = seed_file!("areas.csv");
+const PERIODS: SeedFile = seed_file!("periods.csv");
+const GRADES: SeedFile = seed_file!("grades.csv");
+const CYCLES: SeedFile = seed_file!("cycles.csv");
+const QUESTIONS: SeedFile = seed_file!("questions.csv");
+const METRICS: SeedFile = seed_file!("metrics.csv");
+const METRIC_VALUES: SeedFile = seed_file!("metric_values.csv");
+const JUDGMENTS: SeedFile = seed_file!("judgments.csv");
+const GRADE_COUNTS: SeedFile = seed_file!("grade_counts.csv");
+
+/// The seed report shipped with peel (HMIC, Open Government Licence v3.0).
+pub const SEED_REPORTS: &[(&str, &str)] = &[(
+    "peel-effectiveness-2015-cambridgeshire.txt",
+    include_str!("../seed/reports/peel-effectiveness-2015-cambridgeshire.txt"),
+)];
+
+/// Reads every row of a seed file, naming the file and line on any error.
+fn rows<T: for<'de> Deserialize<'de>>(file: &SeedFile) -> Result<Vec<(u64, T)>> {
+    let mut reader = csv::Reader::from_reader(file.text.as_bytes());
+    let headers = reader.headers()?.clone();
+    let mut out = Vec::new();
+    for record in reader.records() {
+        let record = record.with_context(|| format!("reading {}", file.name))?;
+        let line = record.position().map_or(0, |p| p.line());
+        let row: T = record
+            .deserialize(Some(&headers))
+            .with_context(|| format!("{} line {line}", file.name))?;
+        out.push((line, row));
+    }
+    Ok(out)
+}
+
+#[derive(Deserialize)]
+struct SourceRow {
+    key: String,
+    kind: String,
+    location: String,
+    title: String,
+    publisher: String,
+    licence: String,
+    trust: String,
+    note: String,
+}
+
+#[derive(Deserialize)]
+struct AreaRow {
+    code: String,
+    slug: String,
+    name: String,
+    short_name: String,
+    kind: String,
+    parent_code: String,
+    country: String,
+    aliases: String,
+    source: String,
+}
+
+#[derive(Deserialize)]
+struct PeriodRow {
+    label: String,
+    kind: String,
+    start_date: String,
+    end_date: String,
+}
+
+#[derive(Deserialize)]
+struct GradeRow {
+    scale: String,
+    grade: String,
+    rank: Option<i64>,
+    meaning: String,
+}
+
+#[derive(Deserialize)]
+struct CycleRow {
+    year: i64,
+    label: String,
+    scale: String,
+    has_pillars: i64,
+    note: String,
+}
+
+#[derive(Deserialize)]
+struct QuestionRow {
+    year: i64,
+    pillar: String,
+    code: String,
+    wording: String,
+}
+
+#[derive(Deserialize)]
+struct MetricRow {
+    code: String,
+    name: String,
+    unit: String,
+    higher_is_better: Option<i64>,
+    definition: String,
+}
+
+#[derive(Deserialize)]
+struct MetricValueRow {
+    metric: String,
+    area_code: String,
+    period: String,
+    value: f64,
+    source: String,
+    note: String,
+    derived: i64,
+}
+
+#[derive(Deserialize)]
+struct JudgmentRow {
+    area_code: String,
+    year: i64,
+    pillar: String,
+    question: String,
+    grade: String,
+    source: String,
+    derived: i64,
+    note: String,
+    #[allow(dead_code)]
+    name_as_printed: String,
+}
+
+#[derive(Deserialize)]
+struct GradeCountRow {
+    area_code: String,
+    year: i64,
+    pillar: String,
+    grade: String,
+    count: i64,
+    source: String,
+}
+
+fn none_if_empty(s: &str) -> Option<&str> {
+    if s.is_empty() { None } else { Some(s) }
+}
+
+/// Looks up ids by natural key, with an error that names the seed file and line.
+struct Ids<'t> {
+    tx: &'t Transaction<'t>,
+    cache: HashMap<(&'static str, String), i64>,
+}
+
+impl<'t> Ids<'t> {
+    fn new(tx: &'t Transaction<'t>) -> Self {
+        Ids {
+            tx,
+            cache: HashMap::new(),
+        }
+    }
+
+    fn get(&mut self, what: &'static str, sql: &str, key: &str, at: (&str, u64)) -> Result<i64> {
+        if let Some(id) = self.cache.get(&(what, key.to_string())) {
+            return Ok(*id);
+        }
+        let id: Option<i64> = self
+            .tx
+            .prepare_cached(sql)?
+            .query_row([key], |r| r.get(0))
+            .optional()?;
+        let id = id.ok_or_else(|| anyhow!("{} line {}: unknown {what} {key:?}", at.0, at.1))?;
+        self.cache.insert((what, key.to_string()), id);
+        Ok(id)
+    }
+
+    fn source(&mut self, key: &str, at: (&str, u64)) -> Result<i64> {
+        self.get(
+            "source",
+            "SELECT source_id FROM sources WHERE key = ?1",
+            key,
+            at,
+        )
+    }
+
+    fn area(&mut self, code: &str, at: (&str, u64)) -> Result<i64> {
+        self.get(
+            "area",
+            "SELECT area_id FROM areas WHERE code = ?1",
+            code,
+            at,
+        )
+    }
+
+    fn cycle(&mut self, year: i64, at: (&str, u64)) -> Result<i64> {
+        self.get(
+            "cycle year",
+            "SELECT cycle_id FROM cycles WHERE year = ?1",
+            &year.to_string(),
+            at,
+        )
+    }
+}
+
+/// What a seed load stored, by table.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct SeedCounts {
+    /// Rows in `sources`.
+    pub sources: usize,
+    /// Rows in `areas`.
+    pub areas: usize,
+    /// Rows in `metric_values`.
+    pub metric_values: usize,
+    /// Rows in `judgments`.
+    pub judgments: usize,
+    /// Rows in `grade_counts`.
+    pub grade_counts: usize,
+}
+
+/// Loads every seed table into an empty schema, inside the caller's transaction.
+pub fn load(tx: &Transaction<'_>) -> Result<SeedCounts> {
+    let mut counts = SeedCounts::default();
+    let mut ids = Ids::new(tx);
+
+    for (line, r) in rows::<SourceRow>(&SOURCES)? {
+        tx.execute(
+            "INSERT INTO sources (key, kind, location, title, publisher, licence, trust, note)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                r.key,
+                r.kind,
+                r.location,
+                r.title,
+                r.publisher,
+                r.licence,
+                r.trust,
+                r.note
+            ],
+        )
+        .with_context(|| format!("{} line {line}", SOURCES.name))?;
+        counts.sources += 1;
+    }
+
+    // Parents precede their children in areas.csv.
+    for (line, r) in rows::<AreaRow>(&AREAS)? {
+        let at = (AREAS.name, line);
+        let parent = match none_if_empty(&r.parent_code) {
+            Some(code) => Some(ids.area(code, at)?),
+            None => None,
+        };
+        let source = ids.source(&r.source, at)?;
+        tx.execute(
+            "INSERT INTO areas (code, slug, name, short_name, kind, parent_id, country, aliases, source_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![r.code, r.slug, r.name, r.short_name, r.kind, parent, r.country, r.aliases, source],
+        )
+        .with_context(|| format!("{} line {line}", AREAS.name))?;
+        counts.areas += 1;
+    }
+
+    for (line, r) in rows::<PeriodRow>(&PERIODS)? {
+        tx.execute(
+            "INSERT INTO periods (label, kind, start_date, end_date) VALUES (?1, ?2, ?3, ?4)",
+            params![r.label, r.kind, none_if_empty(&r.start_date), r.end_date],
+        )
+        .with_context(|| format!("{} line {line}", PERIODS.name))?;
+    }
+
+    for (line, r) in rows::<GradeRow>(&GRADES)? {
+        tx.execute(
+            "INSERT OR IGNORE INTO grade_scales (code, name) VALUES (?1, ?2)",
+            params![
+                r.scale,
+                if r.scale == "peel-4" {
+                    "PEEL 2014 to 2018/19: four grades"
+                } else {
+                    "PEEL 2021/22 on: five grades with Adequate"
+                }
+            ],
+        )?;
+        tx.execute(
+            "INSERT INTO grades (scale_id, name, rank, meaning)
+             VALUES ((SELECT scale_id FROM grade_scales WHERE code = ?1), ?2, ?3, ?4)",
+            params![r.scale, r.grade, r.rank, r.meaning],
+        )
+        .with_context(|| format!("{} line {line}", GRADES.name))?;
+    }
+
+    for (line, r) in rows::<CycleRow>(&CYCLES)? {
+        tx.execute(
+            "INSERT INTO cycles (year, label, scale_id, has_pillars, note)
+             VALUES (?1, ?2, (SELECT scale_id FROM grade_scales WHERE code = ?3), ?4, ?5)",
+            params![
+                r.year,
+                r.label,
+                r.scale,
+                r.has_pillars,
+                none_if_empty(&r.note)
+            ],
+        )
+        .with_context(|| format!("{} line {line}", CYCLES.name))?;
+    }
+
+    for (line, r) in rows::<QuestionRow>(&QUESTIONS)? {
+        let cycle = ids.cycle(r.year, (QUESTIONS.name, line))?;
+        tx.execute(
+            "INSERT INTO questions (cycle_id, pillar, code, wording) VALUES (?1, ?2, ?3, ?4)",
+            params![cycle, none_if_empty(&r.pillar), r.code, r.wording],
+        )
+        .with_context(|| format!("{} line {line}", QUESTIONS.name))?;
+    }
+
+    for (line, r) in rows::<MetricRow>(&METRICS)? {
+        tx.execute(
+            "INSERT INTO metrics (code, name, unit, higher_is_better, definition)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![r.code, r.name, r.unit, r.higher_is_better, r.definition],
+        )
+        .with_context(|| format!("{} line {line}", METRICS.name))?;
+    }
+
+    {
+        let mut insert = tx.prepare(
+            "INSERT INTO metric_values (metric_id, period_id, area_id, value, source_id, derived, note)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?;
+        for (line, r) in rows::<MetricValueRow>(&METRIC_VALUES)? {
+            let at = (METRIC_VALUES.name, line);
+            let metric = ids.get(
+                "metric",
+                "SELECT metric_id FROM metrics WHERE code = ?1",
+                &r.metric,
+                at,
+            )?;
+            let period = ids.get(
+                "period",
+                "SELECT period_id FROM periods WHERE label = ?1",
+                &r.period,
+                at,
+            )?;
+            let area = ids.area(&r.area_code, at)?;
+            let source = ids.source(&r.source, at)?;
+            insert
+                .execute(params![
+                    metric,
+                    period,
+                    area,
+                    r.value,
+                    source,
+                    r.derived,
+                    none_if_empty(&r.note)
+                ])
+                .with_context(|| format!("{} line {line}", METRIC_VALUES.name))?;
+            counts.metric_values += 1;
+        }
+    }
+
+    {
+        let mut question = tx.prepare(
+            "SELECT q.question_id, g.grade_id
+             FROM questions q JOIN cycles c ON c.cycle_id = q.cycle_id
+             LEFT JOIN grades g ON g.scale_id = c.scale_id AND g.name = ?4
+             WHERE c.year = ?1 AND ifnull(q.pillar, '') = ?2 AND q.code = ?3",
+        )?;
+        let mut insert = tx.prepare(
+            "INSERT INTO judgments (area_id, question_id, grade_id, source_id, derived, note)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?;
+        for (line, r) in rows::<JudgmentRow>(&JUDGMENTS)? {
+            let at = (JUDGMENTS.name, line);
+            let (question_id, grade_id): (i64, Option<i64>) = question
+                .query_row(params![r.year, r.pillar, r.question, r.grade], |row| {
+                    Ok((row.get(0)?, row.get(1)?))
+                })
+                .optional()?
+                .ok_or_else(|| {
+                    anyhow!(
+                        "{} line {line}: no question {}/{}/{} in seed/questions.csv",
+                        JUDGMENTS.name,
+                        r.year,
+                        r.pillar,
+                        r.question
+                    )
+                })?;
+            let Some(grade_id) = grade_id else {
+                bail!(
+                    "{} line {line}: grade {:?} is not on the {} scale",
+                    JUDGMENTS.name,
+                    r.grade,
+                    r.year
+                );
+            };
+            let area = ids.area(&r.area_code, at)?;
+            let source = ids.source(&r.source, at)?;
+            insert
+                .execute(params![
+                    area,
+                    question_id,
+                    grade_id,
+                    source,
+                    r.derived,
+                    none_if_empty(&r.note)
+                ])
+                .with_context(|| format!("{} line {line}", JUDGMENTS.name))?;
+            counts.judgments += 1;
+        }
+    }
+
+    for (line, r) in rows::<GradeCountRow>(&GRADE_COUNTS)? {
+        let at = (GRADE_COUNTS.name, line);
+        let area = ids.area(&r.area_code, at)?;
+        let cycle = ids.cycle(r.year, at)?;
+        let source = ids.source(&r.source, at)?;
+        tx.execute(
+            "INSERT INTO grade_counts (area_id, cycle_id, pillar, grade_id, count, source_id)
+             VALUES (?1, ?2, ?3,
+                     (SELECT g.grade_id FROM grades g JOIN cycles c ON c.scale_id = g.scale_id
+                      WHERE c.cycle_id = ?2 AND g.name = ?4), ?5, ?6)",
+            params![
+                area,
+                cycle,
+                none_if_empty(&r.pillar),
+                r.grade,
+                r.count,
+                source
+            ],
+        )
+        .with_context(|| format!("{} line {line}", GRADE_COUNTS.name))?;
+        counts.grade_counts += 1;
+    }
+    Ok(counts)
+}
+
+/// Records what the file is and how it was made.
+pub fn write_meta(conn: &Connection) -> Result<()> {
+    conn.execute(
+        "INSERT OR REPLACE INTO meta (key, value) VALUES
+           ('schema_version', ?1),
+           ('peel_version', ?2),
+           ('built_at', strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+           ('title', 'peel: HMIC/HMICFRS PEEL inspection results for England and Wales'),
+           ('licence', 'Contains public sector information licensed under the Open Government Licence v3.0')",
+        params![db::SCHEMA_VERSION.to_string(), env!("CARGO_PKG_VERSION")],
+    )?;
+    Ok(())
+}
+
+/// Builds a complete database at `path` from the embedded seed.
+///
+/// The file is built under a temporary name beside `path` and renamed into place only when
+/// complete, so a failed or interrupted build never leaves a half-made database, and an
+/// existing file is replaced only when `replace` is true.
+pub fn build_database(path: &Path, replace: bool) -> Result<SeedCounts> {
+    if path.exists() && !replace {
+        bail!(
+            "{}: already exists; use --force to replace it",
+            path.display()
+        );
+    }
+    let tmp = temp_path(path);
+    let result = build_at(&tmp);
+    match result {
+        Ok(counts) => {
+            // A stale -wal beside the old file would be replayed into the new one.
+            for suffix in ["-wal", "-shm"] {
+                let side = sidecar(path, suffix);
+                if side.exists() {
+                    std::fs::remove_file(&side)
+                        .with_context(|| format!("removing {}", side.display()))?;
+                }
+            }
+            std::fs::rename(&tmp, path)
+                .with_context(|| format!("moving the new database into {}", path.display()))?;
+            Ok(counts)
+        }
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(e)
+        }
+    }
+}
+
+fn sidecar(path: &Path, suffix: &str) -> PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(suffix);
+    PathBuf::from(s)
+}
+
+fn temp_path(path: &Path) -> PathBuf {
+    sidecar(path, &format!(".building-{}", std::process::id()))
+}
+
+fn build_at(path: &Path) -> Result<SeedCounts> {
+    if path.exists() {
+        std::fs::remove_file(path)?;
+    }
+    let mut conn =
+        Connection::open(path).with_context(|| format!("creating {}", path.display()))?;
+    db::configure(&conn)?;
+    let tx = conn.transaction()?;
+    db::create_schema(&tx)?;
+    let counts = load(&tx)?;
+    write_meta(&tx)?;
+    tx.commit()?;
+    // WAL lets analysts query while an import runs; it is set once and kept in the file.
+    conn.pragma_update(None, "journal_mode", "wal")?;
+    conn.execute_batch("ANALYZE; PRAGMA optimize;")?;
+    conn.close().map_err(|(_, e)| e)?;
+    Ok(counts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn seeded() -> Connection {
+        let mut conn = Connection::open_in_memory().unwrap();
+        db::configure(&conn).unwrap();
+        let tx = conn.transaction().unwrap();
+        db::create_schema(&tx).unwrap();
+        load(&tx).unwrap();
+        tx.commit().unwrap();
+        conn
+    }
+
+    #[test]
+    fn seed_loads_with_foreign_keys_intact() {
+        let conn = seeded();
+        let violations: i64 = conn
+            .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(violations, 0);
+    }
+
+    #[test]
+    fn the_43_forces_belong_to_regions_and_countries() {
+        let conn = seeded();
+        let n: i64 = conn
+            .query_row("SELECT count(*) FROM areas WHERE kind = 'force'", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(n, 43);
+        let (region, country): (String, String) = conn
+            .query_row(
+                "SELECT p.short_name, a.country FROM areas a JOIN areas p ON p.area_id = a.parent_id
+                 WHERE a.code = 'W15000004'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!((region.as_str(), country.as_str()), ("Wales", "Wales"));
+    }
+
+    #[test]
+    fn west_midlands_force_and_region_fte_are_told_apart() {
+        // seed/original/ho_police_officer_fte_2014_2015.csv names both "West Midlands":
+        // line 24 is the region (11688.54 in March 2015), line 28 the force (7132.75).
+        let conn = seeded();
+        let value = |code: &str| -> f64 {
+            conn.query_row(
+                "SELECT value FROM v_metric_values WHERE metric_code = 'officer-fte'
+                 AND area_code = ?1 AND period_label = 'as at 31 March 2015'",
+                [code],
+                |r| r.get(0),
+            )
+            .unwrap()
+        };
+        assert_eq!(value("E12000005"), 11688.54);
+        assert_eq!(value("E23000014"), 7132.75);
+    }
+}
