@@ -205,6 +205,20 @@ CREATE TABLE saved_queries (
     updated_at  TEXT NOT NULL
 ) WITHOUT ROWID;
 
+-- What every table, view and column means, so the file explains itself to any SQLite
+-- client (`SELECT * FROM documentation WHERE object = 'v_judgments'`). Object rows have
+-- no column_name.
+CREATE TABLE documentation (
+    object         TEXT NOT NULL,
+    column_name    TEXT,
+    kind           TEXT NOT NULL CHECK (kind IN ('table', 'view', 'column')),
+    meaning        TEXT NOT NULL CHECK (meaning <> ''),
+    unit           TEXT,
+    allowed_values TEXT,
+    CHECK ((kind = 'column') = (column_name IS NOT NULL))
+);
+CREATE UNIQUE INDEX documentation_key ON documentation (object, ifnull(column_name, ''));
+
 -- Every judgment with its area, cycle, question, grade and source, one row each.
 -- `year` is the cycle's first year (2018 for 2018/19); `cycle` its label.
 CREATE VIEW v_judgments AS

@@ -8,11 +8,16 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use rusqlite::Connection;
 
-use crate::cli::{Cli, Command, GlobalArgs, InitArgs, SqlArgs};
+use crate::cli::{
+    Cli, Command, ExportArgs, GlobalArgs, ImportCommand, ImportReportArgs, InitArgs, SqlArgs,
+};
 use crate::db::{self, Access, DbError};
 use crate::exec::{self, Params, Policy};
 use crate::output::{self, Format, Options};
+use crate::report::{ReportFacts, Subject};
 use crate::seed;
+use crate::value::Value;
+use crate::{check, export, import};
 
 /// A mistake in how peel was called (exit status 2), as opposed to a failure while
 /// running (exit status 1).
@@ -25,6 +30,9 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Some(Command::Init(args)) => init(&cli.global, &args),
         Some(Command::Sql(args)) => sql(&cli.global, &args),
+        Some(Command::Import(ImportCommand::Report(args))) => import_report(&cli.global, &args),
+        Some(Command::Check) => check(&cli.global),
+        Some(Command::Export(args)) => export(&cli.global, &args),
         None => {
             if io::stdin().is_terminal() {
                 return Err(UsageError(
@@ -83,8 +91,9 @@ fn database_path(global: &GlobalArgs) -> (PathBuf, bool) {
     }
 }
 
-/// Opens the database for a command, building the default one on first use.
-fn open_database(global: &GlobalArgs) -> Result<Connection> {
+/// Opens the database for a command, building the default one on first use. `wanted` is
+/// what the command needs; `--readonly` makes every command read-only.
+fn open_database(global: &GlobalArgs, wanted: Access) -> Result<Connection> {
     let (path, explicit) = database_path(global);
     if !explicit && !path.exists() {
         eprintln!(
@@ -96,7 +105,7 @@ fn open_database(global: &GlobalArgs) -> Result<Connection> {
     let access = if global.readonly {
         Access::ReadOnly
     } else {
-        Access::ReadWrite
+        wanted
     };
     Ok(db::open(&path, access)?)
 }
@@ -168,7 +177,7 @@ fn read_text_file(path: &Path) -> Result<String> {
 
 fn sql(global: &GlobalArgs, args: &SqlArgs) -> Result<()> {
     let (text, file) = read_sql(args)?;
-    let conn = open_database(global)?;
+    let conn = open_database(global, Access::ReadWrite)?;
     let (format, options) = output_options(global);
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
@@ -196,4 +205,184 @@ fn sql(global: &GlobalArgs, args: &SqlArgs) -> Result<()> {
             }
         }
     }
+}
+
+fn import_report(global: &GlobalArgs, args: &ImportReportArgs) -> Result<()> {
+    for file in &args.files {
+        if !file.is_file() {
+            return Err(UsageError(format!("{}: no such file", file.display())).into());
+        }
+    }
+    let mut conn = open_database(global, Access::ReadWrite)?;
+    let (format, options) = output_options(global);
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    for file in &args.files {
+        let imported = import::import_report_file(&mut conn, file, args.replace, args.dry_run)?;
+        let s = &imported.stored;
+        if args.dry_run {
+            let mut sink = output::sink(format, &mut out, &options);
+            sink.begin(&FACT_COLUMNS.map(String::from))?;
+            for row in fact_rows(&imported.facts, &s.area_name) {
+                sink.row(&row)?;
+            }
+            sink.end()?;
+        }
+        eprintln!(
+            "peel: {} {}: {} ({}), {}: {} judgments, {} figures ({} already known), {} areas for improvement{}",
+            if args.dry_run {
+                "would import"
+            } else {
+                "imported"
+            },
+            file.display(),
+            s.area_name,
+            s.area_code,
+            imported.facts.title,
+            s.judgments,
+            s.figures,
+            s.figures_already_known,
+            s.improvements,
+            if s.replaced {
+                ", replacing the earlier import"
+            } else {
+                ""
+            }
+        );
+    }
+    out.flush()?;
+    Ok(())
+}
+
+const FACT_COLUMNS: [&str; 7] = ["fact", "area", "item", "period", "value", "unit", "line"];
+
+/// The facts of a parsed report as rows, for `--dry-run`.
+fn fact_rows(facts: &ReportFacts, force: &str) -> Vec<Vec<Value>> {
+    let text = |s: &str| Value::Text(s.to_string());
+    let opt = |s: &Option<String>| s.as_deref().map_or(Value::Null, text);
+    let mut rows = vec![vec![
+        text("report"),
+        text(force),
+        text(&facts.title),
+        opt(&facts.published),
+        opt(&facts.isbn),
+        Value::Null,
+        Value::Null,
+    ]];
+    for j in &facts.judgments {
+        let item = format!("{} {} {}", j.year, j.pillar, j.question_code);
+        rows.push(vec![
+            text(if j.earlier_inspection.is_some() {
+                "judgment (cited)"
+            } else {
+                "judgment"
+            }),
+            text(force),
+            text(&item),
+            opt(&j.earlier_inspection),
+            text(&j.grade),
+            Value::Null,
+            Value::Integer(j.line as i64),
+        ]);
+    }
+    for f in &facts.figures {
+        rows.push(vec![
+            text("figure"),
+            text(match f.subject {
+                Subject::Force => force,
+                Subject::EnglandAndWales => "England and Wales",
+            }),
+            text(&f.metric_code),
+            text(&f.period.label),
+            Value::Real(f.value),
+            text(&f.unit),
+            Value::Integer(f.line as i64),
+        ]);
+    }
+    for i in &facts.improvements {
+        rows.push(vec![
+            text("improvement"),
+            text(force),
+            text(&format!("{} #{}", i.question_code, i.ordinal)),
+            Value::Null,
+            text(&i.text),
+            Value::Null,
+            Value::Integer(i.line as i64),
+        ]);
+    }
+    rows
+}
+
+/// Prints rows of text through the chosen output format.
+fn print_rows(global: &GlobalArgs, columns: &[&str], rows: Vec<Vec<Value>>) -> Result<()> {
+    let (format, options) = output_options(global);
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    {
+        let mut sink = output::sink(format, &mut out, &options);
+        sink.begin(&columns.iter().map(|c| c.to_string()).collect::<Vec<_>>())?;
+        for row in rows {
+            sink.row(&row)?;
+        }
+        sink.end()?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn check(global: &GlobalArgs) -> Result<()> {
+    let (path, explicit) = database_path(global);
+    if !explicit && !path.exists() {
+        return Err(DbError::Missing(path).into());
+    }
+    // Checking never changes the file.
+    let conn = db::open(&path, Access::ReadOnly)?;
+    let findings = check::run_checks(&conn);
+    let failed = findings.iter().filter(|f| !f.ok).count();
+    let rows = findings
+        .iter()
+        .map(|f| {
+            vec![
+                Value::Text(f.check.to_string()),
+                Value::Text(if f.ok { "ok" } else { "FAILED" }.to_string()),
+                Value::Text(f.detail.clone()),
+            ]
+        })
+        .collect();
+    print_rows(global, &["check", "result", "detail"], rows)?;
+    if failed > 0 {
+        bail!(
+            "{}: {failed} of {} checks failed",
+            path.display(),
+            findings.len()
+        );
+    }
+    eprintln!(
+        "peel: {}: all {} checks passed",
+        path.display(),
+        findings.len()
+    );
+    Ok(())
+}
+
+fn export(global: &GlobalArgs, args: &ExportArgs) -> Result<()> {
+    let conn = open_database(global, Access::ReadOnly)?;
+    let exported = export::export(&conn, &args.out, args.force)?;
+    let mut rows = vec![
+        vec![
+            Value::Text("file".into()),
+            Value::Text(exported.path.display().to_string()),
+        ],
+        vec![
+            Value::Text("bytes".into()),
+            Value::Integer(exported.bytes as i64),
+        ],
+    ];
+    for (table, n) in &exported.counts {
+        rows.push(vec![
+            Value::Text(format!("rows in {table}")),
+            Value::Integer(*n),
+        ]);
+    }
+    print_rows(global, &["item", "value"], rows)
 }

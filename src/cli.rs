@@ -60,6 +60,55 @@ pub enum Command {
         after_help = "Examples:\n  peel sql \"SELECT area_name, grade FROM v_judgments WHERE year = 2016 AND question_code = 'overall'\"\n  peel sql -f analysis.sql --format json\n  echo 'SELECT count(*) FROM areas;' | peel sql"
     )]
     Sql(SqlArgs),
+    /// Check the database: SQLite integrity, foreign keys, schema version and the data's rules
+    #[command(after_help = "Prints one line per check and exits 1 when any check fails.")]
+    Check,
+    /// Write a compact, checked single-file copy of the database to send to others
+    #[command(
+        after_help = "The copy is made with VACUUM INTO, uses a rollback journal (no -wal file\nbeside it), records peel's version, row counts and every source's SHA-256 in its\nmeta table, is ANALYZEd, and passes `peel check` before it is moved into place.\n\nExample:\n  peel export peel-2026-11.db"
+    )]
+    Export(ExportArgs),
+    /// Import data into the database
+    #[command(subcommand)]
+    Import(ImportCommand),
+}
+
+/// What `peel import` reads.
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Import PEEL report text (PDF turned into text): judgments, figures and areas for improvement
+    #[command(
+        after_help = "Each file is one transaction: on any error nothing from that file is stored,\nand the message names the file and line. A report already in the database is\nrefused unless --replace is given.\n\nExamples:\n  peel import report peel-effectiveness-2015-norfolk.txt\n  peel import report --dry-run --format json report.txt"
+    )]
+    Report(ImportReportArgs),
+}
+
+/// Arguments of `peel import report`.
+#[derive(Debug, Args)]
+pub struct ImportReportArgs {
+    /// Report text files
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+
+    /// Show what would be stored, and store nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Replace a report that was imported before (same text, or same force, year and title)
+    #[arg(long)]
+    pub replace: bool,
+}
+
+/// Arguments of `peel export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The file to write
+    #[arg(value_name = "OUT.db")]
+    pub out: PathBuf,
+
+    /// Replace OUT.db if it exists
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Arguments of `peel init`.

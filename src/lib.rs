@@ -6,9 +6,13 @@
 //! `db` never prints; `output` never runs SQL; parsing never touches the database.
 
 pub mod app;
+pub mod check;
 pub mod cli;
 pub mod db;
 pub mod exec;
+pub mod export;
+pub mod import;
 pub mod output;
+pub mod report;
 pub mod seed;
 pub mod value;

@@ -40,6 +40,44 @@ const METRICS: SeedFile = seed_file!("metrics.csv");
 const METRIC_VALUES: SeedFile = seed_file!("metric_values.csv");
 const JUDGMENTS: SeedFile = seed_file!("judgments.csv");
 const GRADE_COUNTS: SeedFile = seed_file!("grade_counts.csv");
+const DOCUMENTATION: SeedFile = seed_file!("documentation.csv");
+
+/// The research files the seed tables were derived from, embedded so that the SHA-256 of
+/// every file source can be recorded in the database.
+const ORIGINALS: &[(&str, &[u8])] = &[
+    (
+        "seed/original/forces_england_wales_43.csv",
+        include_bytes!("../seed/original/forces_england_wales_43.csv"),
+    ),
+    (
+        "seed/original/ho_police_officer_fte_2014_2015.csv",
+        include_bytes!("../seed/original/ho_police_officer_fte_2014_2015.csv"),
+    ),
+    (
+        "seed/original/ons_pfa_population_mye2018.csv",
+        include_bytes!("../seed/original/ons_pfa_population_mye2018.csv"),
+    ),
+    (
+        "seed/original/peel_2016_effectiveness_all43.csv",
+        include_bytes!("../seed/original/peel_2016_effectiveness_all43.csv"),
+    ),
+    (
+        "seed/original/peel_2017_legitimacy_all43.csv",
+        include_bytes!("../seed/original/peel_2017_legitimacy_all43.csv"),
+    ),
+    (
+        "seed/original/peel_national_grade_counts.csv",
+        include_bytes!("../seed/original/peel_national_grade_counts.csv"),
+    ),
+    (
+        "seed/original/peel_pillar_judgments_2015_2018.csv",
+        include_bytes!("../seed/original/peel_pillar_judgments_2015_2018.csv"),
+    ),
+    (
+        "seed/original/peel_question_and_area_judgments.csv",
+        include_bytes!("../seed/original/peel_question_and_area_judgments.csv"),
+    ),
+];
 
 /// The seed report shipped with peel (HMIC, Open Government Licence v3.0).
 pub const SEED_REPORTS: &[(&str, &str)] = &[(
@@ -73,6 +111,16 @@ struct SourceRow {
     licence: String,
     trust: String,
     note: String,
+}
+
+#[derive(Deserialize)]
+struct DocumentationRow {
+    object: String,
+    column_name: String,
+    kind: String,
+    meaning: String,
+    unit: String,
+    allowed_values: String,
 }
 
 #[derive(Deserialize)]
@@ -238,6 +286,8 @@ pub struct SeedCounts {
     pub judgments: usize,
     /// Rows in `grade_counts`.
     pub grade_counts: usize,
+    /// Reports imported from `seed/reports/`.
+    pub reports: usize,
 }
 
 /// Loads every seed table into an empty schema, inside the caller's transaction.
@@ -262,6 +312,31 @@ pub fn load(tx: &Transaction<'_>) -> Result<SeedCounts> {
         )
         .with_context(|| format!("{} line {line}", SOURCES.name))?;
         counts.sources += 1;
+    }
+    for (location, bytes) in ORIGINALS {
+        let changed = tx.execute(
+            "UPDATE sources SET sha256 = ?2 WHERE kind = 'file' AND location = ?1",
+            params![location, crate::import::sha256_hex(bytes)],
+        )?;
+        if changed == 0 {
+            bail!("{}: no source names {location}", SOURCES.name);
+        }
+    }
+
+    for (line, r) in rows::<DocumentationRow>(&DOCUMENTATION)? {
+        tx.execute(
+            "INSERT INTO documentation (object, column_name, kind, meaning, unit, allowed_values)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                r.object,
+                none_if_empty(&r.column_name),
+                r.kind,
+                r.meaning,
+                none_if_empty(&r.unit),
+                none_if_empty(&r.allowed_values)
+            ],
+        )
+        .with_context(|| format!("{} line {line}", DOCUMENTATION.name))?;
     }
 
     // Parents precede their children in areas.csv.
@@ -454,6 +529,22 @@ pub fn load(tx: &Transaction<'_>) -> Result<SeedCounts> {
     Ok(counts)
 }
 
+/// Row counts of the main tables.
+pub fn table_counts(conn: &Connection) -> Result<SeedCounts> {
+    let count = |table: &str| -> Result<usize> {
+        let n: i64 = conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?;
+        Ok(n as usize)
+    };
+    Ok(SeedCounts {
+        sources: count("sources")?,
+        areas: count("areas")?,
+        metric_values: count("metric_values")?,
+        judgments: count("judgments")?,
+        grade_counts: count("grade_counts")?,
+        reports: count("reports")?,
+    })
+}
+
 /// Records what the file is and how it was made.
 pub fn write_meta(conn: &Connection) -> Result<()> {
     conn.execute(
@@ -522,8 +613,18 @@ fn build_at(path: &Path) -> Result<SeedCounts> {
     db::configure(&conn)?;
     let tx = conn.transaction()?;
     db::create_schema(&tx)?;
-    let counts = load(&tx)?;
+    load(&tx)?;
+    // The seed reports go through the importer a user would run.
+    for (name, text) in SEED_REPORTS {
+        crate::import::import_report_bytes(
+            &tx,
+            &format!("seed/reports/{name}"),
+            text.as_bytes(),
+            false,
+        )?;
+    }
     write_meta(&tx)?;
+    let counts = table_counts(&tx)?;
     tx.commit()?;
     // WAL lets analysts query while an import runs; it is set once and kept in the file.
     conn.pragma_update(None, "journal_mode", "wal")?;
@@ -555,6 +656,58 @@ mod tests {
             })
             .unwrap();
         assert_eq!(violations, 0);
+    }
+
+    #[test]
+    fn documentation_covers_every_table_view_and_column() {
+        let conn = seeded();
+        let undocumented: Vec<String> = conn
+            .prepare(
+                "SELECT s.name || coalesce('.' || c.name, '')
+                 FROM sqlite_schema s
+                 LEFT JOIN pragma_table_info(s.name) c ON 1
+                 WHERE s.type IN ('table', 'view') AND s.name NOT LIKE 'sqlite_%'
+                   AND NOT EXISTS (SELECT 1 FROM documentation d
+                                   WHERE d.object = s.name AND d.column_name IS c.name)
+                 UNION ALL
+                 SELECT s.name FROM sqlite_schema s
+                 WHERE s.type IN ('table', 'view') AND s.name NOT LIKE 'sqlite_%'
+                   AND NOT EXISTS (SELECT 1 FROM documentation d
+                                   WHERE d.object = s.name AND d.column_name IS NULL)",
+            )
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert!(undocumented.is_empty(), "undocumented: {undocumented:?}");
+        let stale: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM documentation d WHERE NOT EXISTS
+                   (SELECT 1 FROM sqlite_schema s WHERE s.name = d.object)
+                 OR (d.column_name IS NOT NULL AND NOT EXISTS
+                   (SELECT 1 FROM pragma_table_info(d.object) c WHERE c.name = d.column_name))",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(
+            stale, 0,
+            "documentation describes columns that do not exist"
+        );
+    }
+
+    #[test]
+    fn every_file_source_from_the_research_notes_has_its_sha256() {
+        let conn = seeded();
+        let missing: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM sources WHERE kind = 'file' AND sha256 IS NULL",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(missing, 0);
     }
 
     #[test]

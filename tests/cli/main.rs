@@ -2,7 +2,9 @@
 
 mod util;
 
+mod import; // report text import: facts in the views, dry runs, duplicates, bad files
 mod init; // building databases: init, the default database, refusing to overwrite
 mod open; // files peel must refuse: missing, not a database, newer, foreign
 mod seed_facts; // facts from the seed read back through the views, checked by hand
+mod share; // export, check, self-description, other clients, hostile files
 mod sql; // SQL passthrough: formats, stdin, files, errors, exit codes, pipes

@@ -43,9 +43,10 @@ fn durham_outstanding_and_bedfordshire_inadequate_in_2016() {
 }
 
 #[test]
-fn cambridgeshire_2015_effectiveness_requires_improvement_from_its_force_page() {
-    // peel_pillar_judgments_2015_2018.csv line 3.
-    let row = one("SELECT grade, cycle, source, trust FROM v_judgments
+fn cambridgeshire_2015_effectiveness_requires_improvement_in_report_and_force_page() {
+    // peel_pillar_judgments_2015_2018.csv line 3 gives the grade from the force page; the
+    // imported report states the same grade and becomes the primary source.
+    let row = one("SELECT grade, cycle, note, trust FROM v_judgments
          WHERE area_code = 'E23000023' AND year = 2015 AND pillar = 'effectiveness'
            AND question_code = 'overall'");
     assert_eq!(
@@ -53,7 +54,7 @@ fn cambridgeshire_2015_effectiveness_requires_improvement_from_its_force_page() 
         [
             "Requires improvement",
             "2015",
-            "http://www.justiceinspectorates.gov.uk/hmic/peel-assessments/peel-2015/cambridgeshire/",
+            "also stated by http://www.justiceinspectorates.gov.uk/hmic/peel-assessments/peel-2015/cambridgeshire/",
             "high"
         ]
     );

@@ -1,0 +1,258 @@
+//! `peel check`: SQLite's own integrity checks plus the data's rules, as a list of
+//! findings. Reads only; never repairs.
+
+use rusqlite::Connection;
+
+use crate::db;
+
+/// The outcome of one check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// What was checked.
+    pub check: &'static str,
+    /// Whether it passed.
+    pub ok: bool,
+    /// What was found: a count, or the first problems.
+    pub detail: String,
+}
+
+/// A rule of the data: a query counting the rows that break it, and an example of one.
+struct Rule {
+    check: &'static str,
+    /// Returns one row per violation, as text, most useful first.
+    violations: &'static str,
+}
+
+const RULES: &[Rule] = &[
+    Rule {
+        check: "every judgment's grade is on its cycle's scale",
+        violations: "SELECT a.code || ' ' || c.label || ' ' || q.code || ': ' || g.name
+                     FROM judgments j JOIN questions q USING (question_id)
+                     JOIN cycles c ON c.cycle_id = q.cycle_id JOIN grades g ON g.grade_id = j.grade_id
+                     JOIN areas a ON a.area_id = j.area_id
+                     WHERE g.scale_id <> c.scale_id",
+    },
+    Rule {
+        check: "every grade count is on its cycle's scale",
+        violations: "SELECT a.code || ' ' || c.label || ': ' || g.name
+                     FROM grade_counts gc JOIN cycles c USING (cycle_id) JOIN grades g USING (grade_id)
+                     JOIN areas a ON a.area_id = gc.area_id
+                     WHERE g.scale_id <> c.scale_id",
+    },
+    Rule {
+        check: "every figure has a metric, area, period and source",
+        violations: "SELECT 'value ' || v.value_id FROM metric_values v
+                     WHERE NOT EXISTS (SELECT 1 FROM metrics m WHERE m.metric_id = v.metric_id)
+                        OR NOT EXISTS (SELECT 1 FROM areas a WHERE a.area_id = v.area_id)
+                        OR NOT EXISTS (SELECT 1 FROM periods p WHERE p.period_id = v.period_id)
+                        OR NOT EXISTS (SELECT 1 FROM sources s WHERE s.source_id = v.source_id)",
+    },
+    Rule {
+        check: "every figure is a number",
+        violations: "SELECT 'value ' || value_id || ': ' || quote(value) FROM metric_values
+                     WHERE typeof(value) NOT IN ('integer', 'real')",
+    },
+    Rule {
+        check: "every judgment has a source",
+        violations: "SELECT 'judgment ' || j.judgment_id FROM judgments j
+                     WHERE NOT EXISTS (SELECT 1 FROM sources s WHERE s.source_id = j.source_id)",
+    },
+    Rule {
+        check: "every area has an ONS code and a name",
+        violations: "SELECT 'area ' || area_id || ' ' || ifnull(name, '?') FROM areas
+                     WHERE code IS NULL OR trim(code) = '' OR name IS NULL OR trim(name) = ''",
+    },
+    Rule {
+        check: "every force belongs to a region",
+        violations: "SELECT code || ' ' || name FROM areas f WHERE kind = 'force'
+                     AND NOT EXISTS (SELECT 1 FROM areas r WHERE r.area_id = f.parent_id
+                                     AND r.kind IN ('region', 'country'))",
+    },
+    Rule {
+        check: "the 43 territorial forces are present",
+        violations: "SELECT 'found ' || count(*) || ' forces' FROM areas WHERE kind = 'force'
+                     HAVING count(*) <> 43",
+    },
+    Rule {
+        check: "every imported report has its file's SHA-256",
+        violations: "SELECT 'report ' || r.report_id || ' ' || r.title FROM reports r
+                     JOIN sources s USING (source_id) WHERE s.sha256 IS NULL",
+    },
+];
+
+fn run_rule(conn: &Connection, rule: &Rule) -> Finding {
+    let result = conn.prepare(rule.violations).and_then(|mut stmt| {
+        stmt.query_map([], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<String>>>()
+    });
+    match result {
+        Ok(found) if found.is_empty() => Finding {
+            check: rule.check,
+            ok: true,
+            detail: "ok".into(),
+        },
+        Ok(found) => Finding {
+            check: rule.check,
+            ok: false,
+            detail: summarise(&found),
+        },
+        Err(e) => Finding {
+            check: rule.check,
+            ok: false,
+            detail: format!("could not check: {}", crate::exec::sqlite_message(&e)),
+        },
+    }
+}
+
+fn summarise(found: &[String]) -> String {
+    const SHOWN: usize = 3;
+    let first: Vec<&str> = found.iter().take(SHOWN).map(String::as_str).collect();
+    if found.len() > SHOWN {
+        format!("{} problems, e.g. {}", found.len(), first.join("; "))
+    } else {
+        format!("{} problem(s): {}", found.len(), first.join("; "))
+    }
+}
+
+fn pragma_rows(conn: &Connection, sql: &str) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = conn.prepare(sql)?;
+    let columns = stmt.column_count();
+    stmt.query_map([], |r| {
+        let mut parts = Vec::with_capacity(columns);
+        for i in 0..columns {
+            let v = crate::value::Value::from_sql(r.get_ref(i)?);
+            parts.push(v.to_text().unwrap_or_else(|| "NULL".into()));
+        }
+        Ok(parts.join(" "))
+    })?
+    .collect()
+}
+
+/// Runs every check on an open database.
+pub fn run_checks(conn: &Connection) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    findings.push(match pragma_rows(conn, "PRAGMA integrity_check") {
+        Ok(rows) if rows == ["ok"] => Finding {
+            check: "SQLite integrity check",
+            ok: true,
+            detail: "ok".into(),
+        },
+        Ok(rows) => Finding {
+            check: "SQLite integrity check",
+            ok: false,
+            detail: summarise(&rows),
+        },
+        Err(e) => Finding {
+            check: "SQLite integrity check",
+            ok: false,
+            detail: crate::exec::sqlite_message(&e),
+        },
+    });
+    findings.push(match pragma_rows(conn, "PRAGMA foreign_key_check") {
+        Ok(rows) if rows.is_empty() => Finding {
+            check: "foreign keys",
+            ok: true,
+            detail: "ok".into(),
+        },
+        Ok(rows) => Finding {
+            check: "foreign keys",
+            ok: false,
+            detail: summarise(&rows),
+        },
+        Err(e) => Finding {
+            check: "foreign keys",
+            ok: false,
+            detail: crate::exec::sqlite_message(&e),
+        },
+    });
+    let version: rusqlite::Result<i64> =
+        conn.pragma_query_value(None, "user_version", |r| r.get(0));
+    findings.push(match version {
+        Ok(v) if v == db::SCHEMA_VERSION => Finding {
+            check: "schema version",
+            ok: true,
+            detail: format!("{v}"),
+        },
+        Ok(v) => Finding {
+            check: "schema version",
+            ok: false,
+            detail: format!("{v}, expected {}", db::SCHEMA_VERSION),
+        },
+        Err(e) => Finding {
+            check: "schema version",
+            ok: false,
+            detail: crate::exec::sqlite_message(&e),
+        },
+    });
+    for rule in RULES {
+        findings.push(run_rule(conn, rule));
+    }
+    findings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn seeded() -> Connection {
+        let mut conn = Connection::open_in_memory().unwrap();
+        db::configure(&conn).unwrap();
+        let tx = conn.transaction().unwrap();
+        db::create_schema(&tx).unwrap();
+        crate::seed::load(&tx).unwrap();
+        tx.commit().unwrap();
+        conn
+    }
+
+    #[test]
+    fn the_seed_passes_every_check() {
+        let conn = seeded();
+        let failed: Vec<_> = run_checks(&conn).into_iter().filter(|f| !f.ok).collect();
+        assert!(failed.is_empty(), "{failed:?}");
+    }
+
+    #[test]
+    fn a_grade_from_the_wrong_scale_is_found() {
+        let conn = seeded();
+        // Give Durham's 2016 effectiveness grade the five-point scale's Adequate.
+        conn.execute(
+            "UPDATE judgments SET grade_id = (SELECT g.grade_id FROM grades g JOIN grade_scales s
+                 USING (scale_id) WHERE s.code = 'peel-5' AND g.name = 'Adequate')
+             WHERE area_id = (SELECT area_id FROM areas WHERE code = 'E23000008')
+               AND question_id = (SELECT q.question_id FROM questions q JOIN cycles c USING (cycle_id)
+                                  WHERE c.year = 2016 AND q.pillar = 'effectiveness' AND q.code = 'overall')",
+            [],
+        )
+        .unwrap();
+        let failed: Vec<_> = run_checks(&conn).into_iter().filter(|f| !f.ok).collect();
+        assert_eq!(failed.len(), 1, "{failed:?}");
+        assert_eq!(
+            failed[0].check,
+            "every judgment's grade is on its cycle's scale"
+        );
+        assert!(
+            failed[0]
+                .detail
+                .contains("E23000008 2016 overall: Adequate"),
+            "{failed:?}"
+        );
+    }
+
+    #[test]
+    fn a_dangling_reference_is_found() {
+        let conn = seeded();
+        conn.pragma_update(None, "foreign_keys", false).unwrap();
+        conn.execute("DELETE FROM sources WHERE key = 'ons-pfa-mye2018'", [])
+            .unwrap();
+        let failed: Vec<&str> = run_checks(&conn)
+            .into_iter()
+            .filter(|f| !f.ok)
+            .map(|f| f.check)
+            .collect();
+        assert!(failed.contains(&"foreign keys"), "{failed:?}");
+        assert!(
+            failed.contains(&"every figure has a metric, area, period and source"),
+            "{failed:?}"
+        );
+    }
+}

@@ -1,0 +1,122 @@
+//! `peel export`: a compact, checked, self-describing single-file copy of a database to
+//! send to other analysts.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use rusqlite::{Connection, params};
+
+use crate::{check, db};
+
+/// What an export wrote.
+#[derive(Debug, Clone)]
+pub struct Exported {
+    /// The file written.
+    pub path: PathBuf,
+    /// Its size in bytes.
+    pub bytes: u64,
+    /// Row counts of the tables, in schema order.
+    pub counts: Vec<(String, i64)>,
+}
+
+fn temp_path(path: &Path) -> PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(format!(".exporting-{}", std::process::id()));
+    PathBuf::from(s)
+}
+
+/// Copies the database open on `conn` to `out` with `VACUUM INTO`, switches the copy to a
+/// rollback journal (so it is one file, with no -wal beside it), records provenance in its
+/// `meta`, analyses it and checks it. The copy is written under a temporary name and
+/// renamed into place only when every check passed.
+pub fn export(conn: &Connection, out: &Path, replace: bool) -> Result<Exported> {
+    if out.exists() && !replace {
+        bail!(crate::app::UsageError(format!(
+            "{}: already exists; use --force to replace it",
+            out.display()
+        )));
+    }
+    let tmp = temp_path(out);
+    let result = write_copy(conn, &tmp);
+    match result {
+        Ok(counts) => {
+            std::fs::rename(&tmp, out)
+                .with_context(|| format!("moving the export into {}", out.display()))?;
+            let bytes = std::fs::metadata(out)?.len();
+            Ok(Exported {
+                path: out.to_path_buf(),
+                bytes,
+                counts,
+            })
+        }
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(e)
+        }
+    }
+}
+
+fn write_copy(conn: &Connection, tmp: &Path) -> Result<Vec<(String, i64)>> {
+    if tmp.exists() {
+        std::fs::remove_file(tmp)?;
+    }
+    let target = tmp
+        .to_str()
+        .context("the export path must be valid UTF-8")?;
+    conn.execute("VACUUM INTO ?1", [target])
+        .with_context(|| format!("writing {}", tmp.display()))?;
+
+    let copy = Connection::open(tmp)?;
+    db::configure(&copy)?;
+    copy.pragma_update(None, "journal_mode", "delete")?;
+    let tables: Vec<String> = copy
+        .prepare(
+            "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
+             ORDER BY rowid",
+        )?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut counts = Vec::new();
+    for t in &tables {
+        let n: i64 = copy.query_row(&format!("SELECT count(*) FROM \"{t}\""), [], |r| r.get(0))?;
+        counts.push((t.clone(), n));
+    }
+    let counts_json = serde_json::Value::Object(
+        counts
+            .iter()
+            .map(|(table, n)| (table.clone(), (*n).into()))
+            .collect(),
+    )
+    .to_string();
+    let hashes: serde_json::Map<String, serde_json::Value> = copy
+        .prepare("SELECT location, sha256 FROM sources WHERE sha256 IS NOT NULL ORDER BY location")?
+        .query_map([], |r| {
+            Ok((r.get::<_, String>(0)?, serde_json::Value::String(r.get(1)?)))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    copy.execute(
+        "INSERT OR REPLACE INTO meta (key, value) VALUES
+           ('peel_version', ?1),
+           ('schema_version', ?2),
+           ('exported_at', strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+           ('row_counts', ?3),
+           ('source_sha256', ?4)",
+        params![
+            env!("CARGO_PKG_VERSION"),
+            db::SCHEMA_VERSION.to_string(),
+            counts_json,
+            serde_json::to_string(&hashes)?
+        ],
+    )?;
+    copy.execute_batch("ANALYZE; VACUUM;")?;
+    let failed: Vec<String> = check::run_checks(&copy)
+        .into_iter()
+        .filter(|f| !f.ok)
+        .map(|f| format!("{}: {}", f.check, f.detail))
+        .collect();
+    if !failed.is_empty() {
+        bail!("the exported copy failed its checks: {}", failed.join("; "));
+    }
+    copy.close().map_err(|(_, e)| e)?;
+    Ok(counts)
+}

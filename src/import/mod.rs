@@ -1,0 +1,81 @@
+//! Importing report text: read a file, parse it (pure, in `crate::report`), store the
+//! facts (in `store`) inside one transaction per file, so a file is stored whole or not at
+//! all.
+
+pub mod store;
+
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use rusqlite::{Connection, Transaction};
+use sha2::{Digest, Sha256};
+
+use crate::report::{self, ReportFacts};
+pub use store::{ReportFile, StoreError, Stored};
+
+/// Lower-case hex SHA-256 of `bytes`.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    Sha256::digest(bytes)
+        .iter()
+        .fold(String::with_capacity(64), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+}
+
+/// The outcome of importing one report.
+#[derive(Debug, Clone)]
+pub struct Imported {
+    /// What the parser read.
+    pub facts: ReportFacts,
+    /// What was written (or would have been, in a dry run).
+    pub stored: Stored,
+}
+
+/// Parses `bytes` (named `name` in messages and provenance) and stores the facts in `tx`.
+pub fn import_report_bytes(
+    tx: &Transaction<'_>,
+    name: &str,
+    bytes: &[u8],
+    replace: bool,
+) -> Result<Imported> {
+    let facts = report::parse_report_bytes(bytes).with_context(|| name.to_string())?;
+    let sha = sha256_hex(bytes);
+    let stored = store::store_report(tx, &facts, &ReportFile { name, sha256: &sha }, replace)
+        .with_context(|| name.to_string())?;
+    Ok(Imported { facts, stored })
+}
+
+/// Imports one report file in its own transaction. With `dry_run`, everything is checked
+/// against the database and then rolled back.
+pub fn import_report_file(
+    conn: &mut Connection,
+    path: &Path,
+    replace: bool,
+    dry_run: bool,
+) -> Result<Imported> {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).with_context(|| format!("{name}: cannot read"))?;
+    let tx = conn.transaction()?;
+    let imported = import_report_bytes(&tx, &name, &bytes, replace)?;
+    if dry_run {
+        tx.rollback()?;
+    } else {
+        tx.commit()?;
+    }
+    Ok(imported)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sha256_matches_a_known_digest() {
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}
