@@ -100,7 +100,7 @@ fn interactive_shell(global: &GlobalArgs, args: ShellArgs, conn: &Connection) ->
     let mut err = io::stderr();
     let _ = writeln!(
         out,
-        "peel {} on {}{}. .help lists commands, .tables the tables and views; Tab completes; Ctrl-D leaves.",
+        "peel {} on {}{}. Type .help for commands, .tables for the data.",
         env!("CARGO_PKG_VERSION"),
         path.display(),
         if global.readonly { " (read-only)" } else { "" }

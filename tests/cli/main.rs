@@ -5,4 +5,6 @@ mod util;
 mod init; // building databases: init, the default database, refusing to overwrite
 mod open; // files peel must refuse: missing, not a database, newer, foreign
 mod seed_facts; // facts from the seed read back through the views, checked by hand
+mod shell; // the shell with piped stdin: every dot-command, errors, completions scripts
+mod shell_pty; // the shell in a pseudo-terminal: prompts, completion, Ctrl-C, history
 mod sql; // SQL passthrough: formats, stdin, files, errors, exit codes, pipes
