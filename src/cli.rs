@@ -63,7 +63,7 @@ pub struct GlobalArgs {
     #[arg(long, global = true)]
     pub no_header: bool,
 
-    /// Text shown for NULL in csv, tsv, table and markdown output
+    /// Text shown for NULL in csv, tsv, table, markdown and line output
     #[arg(long, global = true, value_name = "TEXT")]
     pub null: Option<String>,
 

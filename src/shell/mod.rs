@@ -889,11 +889,11 @@ impl<'a> Shell<'a> {
 
     /// One `name = value` line per parameter, sorted, values as SQL literals.
     fn param_lines(&self, indent: &str) -> String {
-        let mut names: Vec<&String> = self.params.keys().collect();
-        names.sort();
-        names
+        let mut pairs: Vec<(&String, &Value)> = self.params.iter().collect();
+        pairs.sort_by(|a, b| a.0.cmp(b.0));
+        pairs
             .into_iter()
-            .map(|n| format!("{indent}{n} = {}\n", sql_literal(&self.params[n])))
+            .map(|(n, v)| format!("{indent}{n} = {}\n", sql_literal(v)))
             .collect()
     }
 
