@@ -12,6 +12,7 @@ pub mod helper;
 pub mod terminal;
 
 use std::cell::RefCell;
+use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -463,21 +464,33 @@ impl<'a> Shell<'a> {
         let mut buffer = String::new();
         let mut first_line = 0;
         let mut line_no = 0;
+        // Lines of a pasted or recalled multi-line entry, taken one at a time so that
+        // dot-commands and statements in it each run as if typed.
+        let mut pending: VecDeque<String> = VecDeque::new();
         loop {
             if self.quit {
                 return Ok(());
             }
-            // Results must be on the screen before the next prompt.
-            let _ = self.out.flush();
-            let prompt = if buffer.is_empty() {
-                PROMPT
-            } else {
-                CONTINUATION
+            let input = match pending.pop_front() {
+                Some(line) => Input::Line(line),
+                None => {
+                    // Results must be on the screen before the next prompt.
+                    let _ = self.out.flush();
+                    let prompt = if buffer.is_empty() {
+                        PROMPT
+                    } else {
+                        CONTINUATION
+                    };
+                    source.read_line(prompt).map_err(|e| {
+                        ShellError::Message(format!("reading input after line {line_no}: {e}"))
+                    })?
+                }
             };
-            let input = source.read_line(prompt).map_err(|e| {
-                ShellError::Message(format!("reading input after line {line_no}: {e}"))
-            })?;
             let text = match input {
+                Input::Line(text) if text.contains('\n') => {
+                    pending.extend(text.split('\n').map(str::to_string));
+                    continue;
+                }
                 Input::Line(text) => text,
                 Input::Interrupted => {
                     buffer.clear();
@@ -492,11 +505,11 @@ impl<'a> Shell<'a> {
                     return Ok(());
                 }
             };
-            let here = line_no + 1;
-            line_no += 1 + text.matches('\n').count();
+            line_no += 1;
+            let here = line_no;
             if buffer.is_empty() {
                 let trimmed = text.trim();
-                if trimmed.is_empty() || (trimmed.starts_with("--") && !trimmed.contains('\n')) {
+                if trimmed.is_empty() || trimmed.starts_with("--") {
                     continue;
                 }
                 if trimmed.starts_with('.') {
@@ -514,7 +527,7 @@ impl<'a> Shell<'a> {
             buffer.push('\n');
             if exec::is_complete(&buffer) {
                 let sql = std::mem::take(&mut buffer);
-                source.add_history(sql.trim_end());
+                source.add_history(sql.trim());
                 let result = self.run_sql(&sql, first_line);
                 self.settle(result, first_line, origin)?;
                 if source.completes() {
@@ -542,10 +555,11 @@ impl<'a> Shell<'a> {
             return Err(ShellError::Located(message));
         }
         self.errors += 1;
-        let prefix = if origin.interactive {
-            "error: "
-        } else {
-            "peel: error: "
+        let prefix = match (&error, origin.interactive) {
+            // At a terminal, Ctrl-C echoes `^C`: start over it rather than after it.
+            (ShellError::Interrupted, true) => "\rerror: ",
+            (_, true) => "error: ",
+            (_, false) => "peel: error: ",
         };
         let _ = self.out.flush();
         let _ = writeln!(self.err, "{prefix}{message}");
@@ -1044,6 +1058,71 @@ mod tests {
             err,
             "peel: error: line 3: `SELECT nosuch;`: no such column: nosuch\n\
              peel: error: line 5: unknown command .frob; .help lists the commands\n"
+        );
+    }
+
+    /// Lines as a terminal would hand them over, remembering what went into history.
+    struct Typed {
+        inputs: VecDeque<Input>,
+        history: Vec<String>,
+    }
+
+    impl LineSource for Typed {
+        fn read_line(&mut self, _prompt: &str) -> io::Result<Input> {
+            Ok(self.inputs.pop_front().unwrap_or(Input::End))
+        }
+        fn add_history(&mut self, entry: &str) {
+            self.history.push(entry.to_string());
+        }
+    }
+
+    #[test]
+    fn pasted_blocks_run_line_by_line_and_ctrl_c_forgets_a_statement() {
+        let conn = Connection::open_in_memory().unwrap();
+        let mut typed = Typed {
+            inputs: VecDeque::from([
+                Input::Line("SELECT 'forgotten'".into()),
+                Input::Interrupted,
+                Input::Line(".mode tsv\nSELECT 1 AS a,\n  2 AS b;\nSELECT 3 AS c;".into()),
+                Input::Line("SELEC 4;".into()),
+                Input::Line("SELECT 5 AS e".into()),
+                Input::Line(";".into()),
+                Input::Line(".quit".into()),
+                Input::Line("SELECT 6 AS never;".into()),
+            ]),
+            history: Vec::new(),
+        };
+        let mut out = Vec::new();
+        let mut err = Vec::new();
+        {
+            let mut shell = Shell::new(
+                &conn,
+                Settings::interactive(Format::Csv, Options::default()),
+                Box::new(catalog::Unavailable),
+                &mut out,
+                &mut err,
+            );
+            shell.run_interactive(&mut typed).unwrap();
+            assert_eq!(shell.errors(), 1);
+        }
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "a\tb\n1\t2\n1 row\nc\n3\n1 row\ne\n5\n1 row\n"
+        );
+        assert_eq!(
+            String::from_utf8(err).unwrap(),
+            "error: near \"SELEC\": syntax error\n"
+        );
+        assert_eq!(
+            typed.history,
+            [
+                ".mode tsv",
+                "SELECT 1 AS a,\n  2 AS b;",
+                "SELECT 3 AS c;",
+                "SELEC 4;",
+                "SELECT 5 AS e\n;",
+                ".quit"
+            ]
         );
     }
 
