@@ -9,13 +9,17 @@ use anyhow::{Context, Result, bail};
 use rusqlite::Connection;
 
 use crate::cli::{
-    Cli, Command, ExportArgs, GlobalArgs, ImportCommand, ImportReportArgs, InitArgs, SqlArgs,
+    Cli, Command, CompletionsArgs, ExportArgs, GlobalArgs, ImportCommand, ImportReportArgs,
+    InitArgs, ShellArgs, SqlArgs,
 };
 use crate::db::{self, Access, DbError};
 use crate::exec::{self, Params, Policy};
 use crate::output::{self, Format, Options};
 use crate::report::{ReportFacts, Subject};
 use crate::seed;
+use crate::shell::catalog::{QueryCatalog, Unavailable};
+use crate::shell::terminal::{self, Terminal};
+use crate::shell::{Reader, Settings, Shell};
 use crate::value::Value;
 use crate::{check, export, import};
 
@@ -25,30 +29,153 @@ use crate::{check, export, import};
 #[error("{0}")]
 pub struct UsageError(pub String);
 
+/// Piped input with --keep-going had errors (each already reported on its own line).
+#[derive(Debug, thiserror::Error)]
+#[error("{0} statement(s) or command(s) failed")]
+pub struct ScriptFailed(pub usize);
+
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<()> {
-    match cli.command {
-        Some(Command::Init(args)) => init(&cli.global, &args),
-        Some(Command::Sql(args)) => sql(&cli.global, &args),
-        Some(Command::Import(ImportCommand::Report(args))) => import_report(&cli.global, &args),
-        Some(Command::Check) => check(&cli.global),
-        Some(Command::Export(args)) => export(&cli.global, &args),
-        None => {
-            if io::stdin().is_terminal() {
-                return Err(UsageError(
-                    "no command given; try `peel --help`, or pipe SQL into `peel`".into(),
-                )
-                .into());
-            }
-            sql(
-                &cli.global,
-                &SqlArgs {
-                    sql: None,
-                    file: None,
-                },
-            )
+    let Cli {
+        global,
+        shell: top,
+        command,
+    } = cli;
+    let only_shell = |top: ShellArgs| -> Result<()> {
+        if top.no_rc || top.keep_going {
+            bail!(UsageError(
+                "--no-rc and --keep-going are flags of the shell (`peel` or `peel shell`)".into()
+            ));
         }
+        Ok(())
+    };
+    match command {
+        Some(Command::Init(args)) => {
+            only_shell(top)?;
+            init(&global, &args)
+        }
+        Some(Command::Sql(args)) => {
+            only_shell(top)?;
+            sql(&global, &args)
+        }
+        Some(Command::Import(ImportCommand::Report(args))) => {
+            only_shell(top)?;
+            import_report(&global, &args)
+        }
+        Some(Command::Check) => {
+            only_shell(top)?;
+            check(&global)
+        }
+        Some(Command::Export(args)) => {
+            only_shell(top)?;
+            export(&global, &args)
+        }
+        Some(Command::Completions(args)) => {
+            only_shell(top)?;
+            completions(&args)
+        }
+        Some(Command::Shell(args)) => shell(
+            &global,
+            ShellArgs {
+                no_rc: top.no_rc || args.no_rc,
+                keep_going: top.keep_going || args.keep_going,
+            },
+        ),
+        None => shell(&global, top),
     }
+}
+
+/// The canned and saved queries the shell's `.queries`, `.run` and `.save` use. The
+/// catalogue is not in this build yet: wire it here when it is.
+fn query_catalog() -> Box<dyn QueryCatalog> {
+    Box::new(Unavailable)
+}
+
+/// `peel` and `peel shell`: interactive on a terminal, else reading stdin.
+fn shell(global: &GlobalArgs, args: ShellArgs) -> Result<()> {
+    let conn = open_database(global, Access::ReadWrite)?;
+    if io::stdin().is_terminal() {
+        interactive_shell(global, args, &conn)
+    } else {
+        piped_shell(global, args, &conn)
+    }
+}
+
+fn interactive_shell(global: &GlobalArgs, args: ShellArgs, conn: &Connection) -> Result<()> {
+    let options = Options {
+        headers: !global.no_header,
+        null_text: global.null.clone().unwrap_or_default(),
+    };
+    let settings = Settings::interactive(global.format.unwrap_or(Format::Table), options);
+    // At the prompt rustyline reads Ctrl-C as a key; while a statement runs the terminal
+    // sends SIGINT, which stops that statement (and not peel).
+    let handle = conn.get_interrupt_handle();
+    ctrlc::set_handler(move || handle.interrupt()).context("installing the Ctrl-C handler")?;
+    let mut input =
+        Terminal::new(terminal::history_path()).context("opening the terminal for the shell")?;
+    let (path, _) = database_path(global);
+    let mut out = io::stdout();
+    let mut err = io::stderr();
+    let _ = writeln!(
+        out,
+        "peel {} on {}{}. Type .help for commands, .tables for the data.",
+        env!("CARGO_PKG_VERSION"),
+        path.display(),
+        if global.readonly { " (read-only)" } else { "" }
+    );
+    let mut shell = Shell::new(conn, settings, query_catalog(), &mut out, &mut err)
+        .keep_going(args.keep_going)
+        .with_width(terminal::screen_width);
+    if !args.no_rc
+        && let Some(rc) = terminal::startup_file().filter(|p| p.exists())
+        && let Err(e) = shell.run_startup_file(&rc)
+    {
+        eprintln!("error: {e}");
+    }
+    // Errors were shown as they happened; only a failing terminal ends the session early.
+    shell
+        .run_interactive(&mut input)
+        .map_err(anyhow::Error::new)
+}
+
+fn piped_shell(global: &GlobalArgs, args: ShellArgs, conn: &Connection) -> Result<()> {
+    let (format, options) = output_options(global);
+    let settings = Settings::piped(format, options);
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let mut err = io::stderr();
+    let stdin = io::stdin();
+    let mut input = Reader::new(stdin.lock());
+    let (result, errors) = {
+        let mut shell = Shell::new(conn, settings, query_catalog(), &mut out, &mut err)
+            .keep_going(args.keep_going)
+            .with_width(terminal::screen_width);
+        let result = shell.run_piped(&mut input);
+        (result, shell.errors())
+    };
+    let flushed = out.flush();
+    match result {
+        Err(e) if e.is_broken_pipe() => return Ok(()),
+        Err(e) => return Err(e.into()),
+        Ok(()) => {}
+    }
+    flushed?;
+    if errors > 0 {
+        bail!(ScriptFailed(errors));
+    }
+    Ok(())
+}
+
+/// `peel completions SHELL`: the script clap_complete generates from the command line.
+fn completions(args: &CompletionsArgs) -> Result<()> {
+    use clap::CommandFactory;
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut Cli::command(), "peel", &mut script);
+    // Written here rather than by clap_complete, so a closed pipe is not a panic.
+    let mut out = io::stdout().lock();
+    out.write_all(&script)?;
+    out.flush()?;
+    Ok(())
 }
 
 /// Prints an error as one line on stderr and picks the exit status.

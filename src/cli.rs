@@ -8,6 +8,10 @@ use clap::{Args, Parser, Subcommand};
 use crate::output::Format;
 
 const AFTER_HELP: &str = "\
+Without a command: on a terminal, `peel` opens the interactive shell (.help lists its
+commands); with stdin piped (`peel < analysis.sql`), it runs the SQL and dot-commands
+read from stdin, with no prompts, and stops at the first error (--keep-going goes on).
+
 Database: --db PATH, else $PEEL_DB, else ./peel.db. Without --db, a missing file is
 built from the embedded seed on first use (one line on stderr says so); with --db, a
 missing file is an error (except for `peel init`).
@@ -22,8 +26,26 @@ pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
 
+    /// The shell's flags, for `peel` without a command.
+    #[command(flatten)]
+    pub shell: ShellArgs,
+
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+/// Flags of the shell (`peel` without a command, or `peel shell`).
+#[derive(Debug, Clone, Copy, Default, Args)]
+#[command(next_help_heading = "Shell")]
+pub struct ShellArgs {
+    /// Do not run the startup file ($XDG_CONFIG_HOME/peel/peelrc, else ~/.config/peel/peelrc)
+    #[arg(long)]
+    pub no_rc: bool,
+
+    /// With piped input or .read: report each error and go on, instead of stopping at the
+    /// first (the exit status is still 1)
+    #[arg(long, short = 'k')]
+    pub keep_going: bool,
 }
 
 /// Flags every subcommand accepts.
@@ -41,7 +63,7 @@ pub struct GlobalArgs {
     #[arg(long, global = true)]
     pub no_header: bool,
 
-    /// Text shown for NULL in csv, tsv, table and markdown output
+    /// Text shown for NULL in csv, tsv, table, markdown and line output
     #[arg(long, global = true, value_name = "TEXT")]
     pub null: Option<String>,
 
@@ -71,6 +93,16 @@ pub enum Command {
     /// Import data into the database
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Open the interactive shell (what `peel` alone does on a terminal)
+    #[command(
+        after_help = "In the shell, .help lists the dot-commands. History is kept in\n$XDG_DATA_HOME/peel/history (else ~/.local/share/peel/history); the startup file\n$XDG_CONFIG_HOME/peel/peelrc (else ~/.config/peel/peelrc) runs first unless --no-rc.\nWith stdin piped, statements and dot-commands are read from it without prompts."
+    )]
+    Shell(ShellArgs),
+    /// Print a completion script for your shell (bash, zsh, fish, elvish, powershell)
+    #[command(
+        after_help = "Install (see the README):\n  bash: peel completions bash > ~/.local/share/bash-completion/completions/peel\n  zsh:  peel completions zsh > ~/.zfunc/_peel   (with fpath+=~/.zfunc before compinit)\n  fish: peel completions fish > ~/.config/fish/completions/peel.fish"
+    )]
+    Completions(CompletionsArgs),
 }
 
 /// What `peel import` reads.
@@ -109,6 +141,14 @@ pub struct ExportArgs {
     /// Replace OUT.db if it exists
     #[arg(long)]
     pub force: bool,
+}
+
+/// Arguments of `peel completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// Arguments of `peel init`.

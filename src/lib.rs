@@ -2,7 +2,8 @@
 //! England and Wales, with a command line for analysts.
 //!
 //! Layers, each depending only on those below it:
-//! `app` (commands, exit codes) -> `seed`, `exec` -> `db`, `output` -> `value`.
+//! `app` (commands, exit codes) -> `shell` (the interactive and piped shell) -> `seed`,
+//! `exec` -> `db`, `output` -> `value`.
 //! `db` never prints; `output` never runs SQL; parsing never touches the database.
 
 pub mod app;
@@ -15,4 +16,5 @@ pub mod import;
 pub mod output;
 pub mod report;
 pub mod seed;
+pub mod shell;
 pub mod value;

@@ -13,7 +13,7 @@ use clap::ValueEnum;
 
 use crate::value::Value;
 
-/// An output format, chosen with `--format` (and later the shell's `.mode`).
+/// An output format, chosen with `--format` or the shell's `.mode`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     /// A boxed table for reading on a terminal (the default on a terminal).
@@ -28,6 +28,9 @@ pub enum Format {
     Jsonl,
     /// A GitHub-flavoured Markdown table.
     Markdown,
+    /// One field per line (`name = value`), a blank line between rows: for rows too wide
+    /// for a table.
+    Line,
 }
 
 impl Format {
@@ -67,6 +70,11 @@ pub trait RowSink {
     fn row(&mut self, values: &[Value]) -> io::Result<()>;
     /// Called once after the last row; flushes what was buffered.
     fn end(&mut self) -> io::Result<()>;
+    /// True when the result set just ended was shown shortened to fit a width (table
+    /// cells cut with an ellipsis), so the caller can say so in a footer.
+    fn truncated(&self) -> bool {
+        false
+    }
 }
 
 /// A sink that writes one result set in `format` to `out`.
@@ -74,6 +82,18 @@ pub fn sink<'w>(
     format: Format,
     out: &'w mut dyn Write,
     options: &Options,
+) -> Box<dyn RowSink + 'w> {
+    fitted_sink(format, out, options, None)
+}
+
+/// Like [`sink`], but a table is made to fit `max_width` display columns (a terminal's
+/// width) by cutting its widest columns with an ellipsis. Other formats ignore the width:
+/// they are for programs, or (`line`) already show every value whole.
+pub fn fitted_sink<'w>(
+    format: Format,
+    out: &'w mut dyn Write,
+    options: &Options,
+    max_width: Option<usize>,
 ) -> Box<dyn RowSink + 'w> {
     match format {
         Format::Csv => Box::new(Delimited::new(out, b',', options)),
@@ -90,7 +110,13 @@ pub fn sink<'w>(
             rows: 0,
             lines: true,
         }),
-        Format::Table => Box::new(table::Table::new(out, options.clone())),
+        Format::Table => Box::new(table::Table::new(out, options.clone(), max_width)),
+        Format::Line => Box::new(Line {
+            out,
+            null_shown: null_shown(options).to_string(),
+            names: Vec::new(),
+            rows: 0,
+        }),
         Format::Markdown => Box::new(Markdown {
             out,
             options: options.clone(),
@@ -241,6 +267,63 @@ impl RowSink for Json<'_> {
     }
 }
 
+/// Shown for NULL in tables and line output unless the user set a null text: distinct
+/// from an empty string.
+const NULL_SHOWN: &str = "NULL";
+
+/// The text that stands for NULL in formats meant for reading.
+fn null_shown(options: &Options) -> &str {
+    if options.null_text.is_empty() {
+        NULL_SHOWN
+    } else {
+        options.null_text.as_str()
+    }
+}
+
+/// sqlite3's line mode: column names right-aligned, ` = `, the whole value; rows apart.
+struct Line<'w> {
+    out: &'w mut dyn Write,
+    null_shown: String,
+    /// Column names padded to the widest, so the `=` signs line up.
+    names: Vec<String>,
+    rows: usize,
+}
+
+impl RowSink for Line<'_> {
+    fn begin(&mut self, columns: &[String]) -> io::Result<()> {
+        let width = columns
+            .iter()
+            .map(|c| unicode_width::UnicodeWidthStr::width(c.as_str()))
+            .max()
+            .unwrap_or(0);
+        self.names = columns
+            .iter()
+            .map(|c| {
+                let pad = width - unicode_width::UnicodeWidthStr::width(c.as_str());
+                format!("{}{c}", " ".repeat(pad))
+            })
+            .collect();
+        self.rows = 0;
+        Ok(())
+    }
+
+    fn row(&mut self, values: &[Value]) -> io::Result<()> {
+        if self.rows > 0 {
+            self.out.write_all(b"\n")?;
+        }
+        for (name, v) in self.names.iter().zip(values) {
+            let text = v.to_text().unwrap_or_else(|| self.null_shown.clone());
+            writeln!(self.out, "{name} = {text}")?;
+        }
+        self.rows += 1;
+        Ok(())
+    }
+
+    fn end(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
 struct Markdown<'w> {
     out: &'w mut dyn Write,
     options: Options,
@@ -387,6 +470,22 @@ mod tests {
         assert_eq!(lines[0], "| force | value | note |");
         assert_eq!(lines[1], "| --- | ---: | --- |");
         assert_eq!(lines[3], "| A, \"quoted\" \\| name | 23737 | x |");
+    }
+
+    #[test]
+    fn line_format_aligns_names_and_separates_rows() {
+        let (c, r) = sample();
+        let out = render_to_string(Format::Line, &Options::default(), &c, &r);
+        assert_eq!(
+            out,
+            "force = Cambridgeshire\nvalue = 28.6\n note = NULL\n\nforce = A, \"quoted\" | name\nvalue = 23737\n note = x\n"
+        );
+        let options = Options {
+            null_text: "-".into(),
+            ..Options::default()
+        };
+        let out = render_to_string(Format::Line, &options, &c, &r[..1]);
+        assert!(out.ends_with(" note = -\n"), "{out}");
     }
 
     #[test]

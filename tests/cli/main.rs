@@ -7,4 +7,6 @@ mod init; // building databases: init, the default database, refusing to overwri
 mod open; // files peel must refuse: missing, not a database, newer, foreign
 mod seed_facts; // facts from the seed read back through the views, checked by hand
 mod share; // export, check, self-description, other clients, hostile files
+mod shell; // the shell with piped stdin: every dot-command, errors, completions scripts
+mod shell_pty; // the shell in a pseudo-terminal: prompts, completion, Ctrl-C, history
 mod sql; // SQL passthrough: formats, stdin, files, errors, exit codes, pipes

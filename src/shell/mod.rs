@@ -1,0 +1,1145 @@
+//! The shell: reads SQL and dot-commands line by line, runs each complete statement
+//! through [`exec::run_script`], and keeps the settings dot-commands change.
+//!
+//! One loop serves every input, through [`LineSource`]: the terminal (rustyline, with
+//! prompts, history and completion), piped stdin, `.read FILE` and the startup file
+//! (plain lines, no prompts). The loop writes to any `Write`, so it is tested without a
+//! terminal.
+
+pub mod catalog;
+pub mod command;
+pub mod helper;
+pub mod terminal;
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rusqlite::Connection;
+
+use crate::exec::{self, ExecError, Params, Policy};
+use crate::output::{self, Format, Options, RowSink};
+use crate::value::Value;
+use catalog::{CatalogError, QueryCatalog};
+use command::{CommandError, DotCommand, ParamCommand};
+use helper::Vocabulary;
+
+/// The prompt for a new statement.
+pub const PROMPT: &str = "peel> ";
+/// The prompt while a statement is still incomplete.
+pub const CONTINUATION: &str = "  ...> ";
+
+/// `.read` inside `.read` is allowed this deep; deeper is a file that reads itself.
+const MAX_DEPTH: usize = 16;
+
+/// The settings dot-commands change.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// `.mode`
+    pub format: Format,
+    /// `.headers` and `.nullvalue`
+    pub options: Options,
+    /// `.timer`
+    pub timer: bool,
+    /// `.footer`: a row count under each result.
+    pub footer: bool,
+    /// `.maxrows`: rows of a result shown on the screen; 0 shows all.
+    pub max_rows: usize,
+}
+
+impl Settings {
+    /// For a person at a terminal: row counts, and at most 1000 rows on the screen.
+    pub fn interactive(format: Format, options: Options) -> Settings {
+        Settings {
+            format,
+            options,
+            timer: false,
+            footer: true,
+            max_rows: 1000,
+        }
+    }
+
+    /// For piped input: only the results, every row, as `peel sql` prints them.
+    pub fn piped(format: Format, options: Options) -> Settings {
+        Settings {
+            format,
+            options,
+            timer: false,
+            footer: false,
+            max_rows: 0,
+        }
+    }
+}
+
+/// What reading one line gave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    /// A line, without its line ending (a recalled or pasted entry may hold newlines).
+    Line(String),
+    /// Ctrl-C at the prompt: forget the statement being typed.
+    Interrupted,
+    /// End of input (Ctrl-D, or the end of a file).
+    End,
+}
+
+/// Where the shell's lines come from.
+pub trait LineSource {
+    /// The next line; `prompt` is shown first where there is someone to see it.
+    fn read_line(&mut self, prompt: &str) -> io::Result<Input>;
+    /// Remembers a whole statement or command (a multi-line statement is one entry).
+    fn add_history(&mut self, _entry: &str) {}
+    /// True when the source completes names, so the shell keeps its vocabulary fresh.
+    fn completes(&self) -> bool {
+        false
+    }
+    /// Replaces the names offered for completion.
+    fn set_vocabulary(&mut self, _vocabulary: Vocabulary) {}
+}
+
+/// Plain lines from a reader: piped stdin, `.read FILE`, the startup file. No prompts.
+pub struct Reader<R> {
+    inner: R,
+}
+
+impl<R: BufRead> Reader<R> {
+    /// Reads lines from `inner`.
+    pub fn new(inner: R) -> Self {
+        Reader { inner }
+    }
+}
+
+impl<R: BufRead> LineSource for Reader<R> {
+    fn read_line(&mut self, _prompt: &str) -> io::Result<Input> {
+        let mut line = String::new();
+        if self.inner.read_line(&mut line)? == 0 {
+            return Ok(Input::End);
+        }
+        if line.ends_with('\n') {
+            line.pop();
+            if line.ends_with('\r') {
+                line.pop();
+            }
+        }
+        Ok(Input::Line(line))
+    }
+}
+
+/// Why a statement or command failed, or why the shell stopped. Always one line.
+#[derive(Debug, thiserror::Error)]
+pub enum ShellError {
+    /// SQLite refused or failed a statement.
+    #[error("{snippet}: {message}")]
+    Sql {
+        /// The line of the input where the failing statement starts.
+        line: usize,
+        /// The statement, shortened to one line.
+        snippet: String,
+        /// SQLite's words.
+        message: String,
+    },
+    /// Ctrl-C stopped a running statement.
+    #[error("interrupted")]
+    Interrupted,
+    /// A dot-command line that does not parse.
+    #[error(transparent)]
+    Command(#[from] CommandError),
+    /// A canned-query call failed.
+    #[error(transparent)]
+    Catalog(CatalogError),
+    /// A file could not be opened, read or written.
+    #[error("{}: {message}", path.display())]
+    File {
+        /// The file.
+        path: PathBuf,
+        /// What went wrong.
+        message: String,
+    },
+    /// Writing results failed (a closed pipe, a full disk).
+    #[error("writing output: {0}")]
+    Output(io::Error),
+    /// Anything else, as one line.
+    #[error("{0}")]
+    Message(String),
+    /// An error already placed in its input (`line 4: ...`, `a.sql:4: ...`).
+    #[error("{0}")]
+    Located(String),
+}
+
+impl ShellError {
+    /// True when the reader of our output went away (`peel < x.sql | head`): the shell
+    /// then stops quietly, as `peel sql` does.
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, ShellError::Output(e) if e.kind() == io::ErrorKind::BrokenPipe)
+    }
+}
+
+impl From<ExecError> for ShellError {
+    fn from(e: ExecError) -> Self {
+        if e.is_interrupt() {
+            return ShellError::Interrupted;
+        }
+        match e {
+            ExecError::Sql {
+                line,
+                snippet,
+                message,
+                ..
+            } => ShellError::Sql {
+                line,
+                snippet,
+                message,
+            },
+            ExecError::Output(io) => ShellError::Output(io),
+        }
+    }
+}
+
+impl From<CatalogError> for ShellError {
+    fn from(e: CatalogError) -> Self {
+        match e {
+            CatalogError::Exec(inner) => inner.into(),
+            other => ShellError::Catalog(other),
+        }
+    }
+}
+
+/// Where lines come from, for error messages and the rule on errors.
+#[derive(Debug, Clone)]
+struct Origin {
+    /// The file's name, or `None` for stdin or the terminal.
+    file: Option<String>,
+    /// A person is typing: errors never end the session and need no line numbers.
+    interactive: bool,
+    /// Stop at the first error.
+    stop_on_error: bool,
+}
+
+impl Origin {
+    /// The message for an error at `line` of this input.
+    fn place(&self, error: &ShellError, line: usize) -> String {
+        let line = match error {
+            ShellError::Located(message) => return message.clone(),
+            ShellError::Sql { line: at, .. } => *at,
+            _ => line,
+        };
+        match (&self.file, error) {
+            (None, ShellError::Sql { message, .. }) if self.interactive => message.clone(),
+            (None, _) if self.interactive => error.to_string(),
+            (None, _) => format!("line {line}: {error}"),
+            (Some(file), _) => format!("{file}:{line}: {error}"),
+        }
+    }
+}
+
+/// Where results go.
+enum Destination {
+    /// The shell's output (the terminal, or stdout when piped).
+    Screen,
+    /// A file named by `.output` or `.once`.
+    File {
+        path: PathBuf,
+        writer: BufWriter<File>,
+        /// Back to the screen after the next result (`.once`).
+        once: bool,
+    },
+}
+
+/// Writes through a shared `RefCell`, so a result and its footer can go to the same
+/// writer from two places.
+struct Shared<'r, 'w>(&'r RefCell<&'w mut dyn Write>);
+
+impl Write for Shared<'_, '_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.borrow_mut().write(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.borrow_mut().flush()
+    }
+}
+
+/// The text under a result, or `None` when there is nothing to say. Hidden rows and cut
+/// columns are always mentioned, footer or not: they mean the screen does not show
+/// everything.
+fn footer_text(
+    settings: &Settings,
+    rows: u64,
+    hidden: u64,
+    truncated: bool,
+    elapsed: Duration,
+) -> Option<String> {
+    let mut parts = Vec::new();
+    let time = format!("{:.3} s", elapsed.as_secs_f64());
+    if settings.footer || hidden > 0 || truncated {
+        let noun = if rows == 1 { "row" } else { "rows" };
+        if settings.timer {
+            parts.push(format!("{rows} {noun} in {time}"));
+        } else {
+            parts.push(format!("{rows} {noun}"));
+        }
+    } else if settings.timer {
+        parts.push(format!("time {time}"));
+    }
+    if hidden > 0 {
+        parts.push(format!(
+            "{hidden} not shown (.maxrows {} shows more, 0 all)",
+            settings.max_rows
+        ));
+    }
+    if truncated {
+        parts.push("wide columns cut to fit the screen (.mode line shows whole values)".into());
+    }
+    (!parts.is_empty()).then(|| parts.join("; "))
+}
+
+/// Wraps the format's sink: caps the rows shown, and writes a footer to the screen under
+/// each result.
+struct ShellSink<'a, 'r, 'w> {
+    inner: Box<dyn RowSink + 'a>,
+    screen: &'r RefCell<&'w mut dyn Write>,
+    settings: &'a Settings,
+    /// Rows to show; 0 shows all.
+    cap: usize,
+    shown: u64,
+    hidden: u64,
+    /// Result sets finished.
+    results: usize,
+    /// When the current statement started (or the previous result ended).
+    mark: Instant,
+}
+
+impl RowSink for ShellSink<'_, '_, '_> {
+    fn begin(&mut self, columns: &[String]) -> io::Result<()> {
+        self.shown = 0;
+        self.hidden = 0;
+        self.inner.begin(columns)
+    }
+
+    fn row(&mut self, values: &[Value]) -> io::Result<()> {
+        if self.cap == 0 || self.shown < self.cap as u64 {
+            self.shown += 1;
+            self.inner.row(values)
+        } else {
+            // Still counted, so the footer can say how many were hidden.
+            self.hidden += 1;
+            Ok(())
+        }
+    }
+
+    fn end(&mut self) -> io::Result<()> {
+        // The time to produce the rows, not to draw them.
+        let elapsed = self.mark.elapsed();
+        self.inner.end()?;
+        let text = footer_text(
+            self.settings,
+            self.shown + self.hidden,
+            self.hidden,
+            self.inner.truncated(),
+            elapsed,
+        );
+        if let Some(text) = text {
+            let mut screen = self.screen.borrow_mut();
+            writeln!(screen, "{text}")?;
+            screen.flush()?;
+        }
+        self.results += 1;
+        self.mark = Instant::now();
+        Ok(())
+    }
+}
+
+/// The interactive and piped shell on one connection.
+pub struct Shell<'a> {
+    conn: &'a Connection,
+    settings: Settings,
+    params: Params,
+    catalog: Box<dyn QueryCatalog + 'a>,
+    /// The last SQL run, for `.save`.
+    last_sql: Option<String>,
+    destination: Destination,
+    out: &'a mut dyn Write,
+    err: &'a mut dyn Write,
+    /// The screen's width for fitting tables, asked before each result (it may change).
+    width: Box<dyn Fn() -> Option<usize> + 'a>,
+    keep_going: bool,
+    depth: usize,
+    quit: bool,
+    /// Errors reported and gone past (interactive, or with --keep-going).
+    errors: usize,
+    /// `PRAGMA schema_version` when the completion names were last read.
+    schema_version: Option<i64>,
+}
+
+impl<'a> Shell<'a> {
+    /// A shell on `conn` writing results to `out` and errors to `err`.
+    pub fn new(
+        conn: &'a Connection,
+        settings: Settings,
+        catalog: Box<dyn QueryCatalog + 'a>,
+        out: &'a mut dyn Write,
+        err: &'a mut dyn Write,
+    ) -> Self {
+        Shell {
+            conn,
+            settings,
+            params: Params::new(),
+            catalog,
+            last_sql: None,
+            destination: Destination::Screen,
+            out,
+            err,
+            width: Box::new(|| None),
+            keep_going: false,
+            depth: 0,
+            quit: false,
+            errors: 0,
+            schema_version: None,
+        }
+    }
+
+    /// Fits tables on the screen to the width `width` returns (asked before each result).
+    pub fn with_width(mut self, width: impl Fn() -> Option<usize> + 'a) -> Self {
+        self.width = Box::new(width);
+        self
+    }
+
+    /// Goes past errors in piped input and `.read` files instead of stopping.
+    pub fn keep_going(mut self, yes: bool) -> Self {
+        self.keep_going = yes;
+        self
+    }
+
+    /// Errors reported and gone past so far.
+    pub fn errors(&self) -> usize {
+        self.errors
+    }
+
+    /// Runs piped input: no prompts; stops at the first error (returned, with its line)
+    /// unless `keep_going`, when each error is printed and counted.
+    pub fn run_piped(&mut self, source: &mut dyn LineSource) -> Result<(), ShellError> {
+        let origin = Origin {
+            file: None,
+            interactive: false,
+            stop_on_error: !self.keep_going,
+        };
+        let result = self.run_lines(source, &origin);
+        self.close_output();
+        result
+    }
+
+    /// Runs a person's session: errors are printed and the session goes on; returns at
+    /// end of input or `.quit`.
+    pub fn run_interactive(&mut self, source: &mut dyn LineSource) -> Result<(), ShellError> {
+        self.refresh_vocabulary(source);
+        let origin = Origin {
+            file: None,
+            interactive: true,
+            stop_on_error: false,
+        };
+        let result = self.run_lines(source, &origin);
+        self.close_output();
+        result
+    }
+
+    /// Runs a startup file: errors are printed with the file's line and do not stop it.
+    pub fn run_startup_file(&mut self, path: &Path) -> Result<(), ShellError> {
+        let file = File::open(path).map_err(|e| file_error(path, &e))?;
+        let origin = Origin {
+            file: Some(path.display().to_string()),
+            interactive: true,
+            stop_on_error: false,
+        };
+        self.run_lines(&mut Reader::new(BufReader::new(file)), &origin)
+    }
+
+    /// The loop: gathers lines until a statement is complete (SQLite's rule), runs it,
+    /// and runs dot-commands as they come.
+    fn run_lines(
+        &mut self,
+        source: &mut dyn LineSource,
+        origin: &Origin,
+    ) -> Result<(), ShellError> {
+        let mut buffer = String::new();
+        let mut first_line = 0;
+        let mut line_no = 0;
+        // Lines of a pasted or recalled multi-line entry, taken one at a time so that
+        // dot-commands and statements in it each run as if typed.
+        let mut pending: VecDeque<String> = VecDeque::new();
+        loop {
+            if self.quit {
+                return Ok(());
+            }
+            let input = match pending.pop_front() {
+                Some(line) => Input::Line(line),
+                None => {
+                    // Results must be on the screen before the next prompt.
+                    let _ = self.out.flush();
+                    let prompt = if buffer.is_empty() {
+                        PROMPT
+                    } else {
+                        CONTINUATION
+                    };
+                    source.read_line(prompt).map_err(|e| {
+                        ShellError::Message(format!("reading input after line {line_no}: {e}"))
+                    })?
+                }
+            };
+            let text = match input {
+                Input::Line(text) if text.contains('\n') => {
+                    pending.extend(text.split('\n').map(str::to_string));
+                    continue;
+                }
+                Input::Line(text) => text,
+                Input::Interrupted => {
+                    buffer.clear();
+                    continue;
+                }
+                Input::End => {
+                    // A last statement without its semicolon still runs, as in `peel sql`.
+                    if !buffer.trim().is_empty() {
+                        let result = self.run_sql(&buffer, first_line);
+                        self.settle(result, first_line, origin)?;
+                    }
+                    return Ok(());
+                }
+            };
+            line_no += 1;
+            let here = line_no;
+            if buffer.is_empty() {
+                let trimmed = text.trim();
+                if trimmed.is_empty() || trimmed.starts_with("--") {
+                    continue;
+                }
+                if trimmed.starts_with('.') {
+                    source.add_history(trimmed);
+                    let result = self.run_command(trimmed);
+                    self.settle(result, here, origin)?;
+                    if source.completes() {
+                        self.refresh_vocabulary(source);
+                    }
+                    continue;
+                }
+                first_line = here;
+            }
+            buffer.push_str(&text);
+            buffer.push('\n');
+            if exec::is_complete(&buffer) {
+                let sql = std::mem::take(&mut buffer);
+                source.add_history(sql.trim());
+                let result = self.run_sql(&sql, first_line);
+                self.settle(result, first_line, origin)?;
+                if source.completes() {
+                    self.refresh_vocabulary(source);
+                }
+            }
+        }
+    }
+
+    /// Reports an error where the input says (stopping if it must), or passes success on.
+    fn settle(
+        &mut self,
+        result: Result<(), ShellError>,
+        line: usize,
+        origin: &Origin,
+    ) -> Result<(), ShellError> {
+        let Err(error) = result else {
+            return Ok(());
+        };
+        if error.is_broken_pipe() {
+            return Err(error);
+        }
+        let message = origin.place(&error, line);
+        if origin.stop_on_error {
+            return Err(ShellError::Located(message));
+        }
+        self.errors += 1;
+        let prefix = match (&error, origin.interactive) {
+            // At a terminal, Ctrl-C echoes `^C`: start over it rather than after it.
+            (ShellError::Interrupted, true) => "\rerror: ",
+            (_, true) => "error: ",
+            (_, false) => "peel: error: ",
+        };
+        let _ = self.out.flush();
+        let _ = writeln!(self.err, "{prefix}{message}");
+        let _ = self.err.flush();
+        Ok(())
+    }
+
+    /// Re-reads completion names when the schema changed (or on first use).
+    fn refresh_vocabulary(&mut self, source: &mut dyn LineSource) {
+        let version: Option<i64> = self
+            .conn
+            .pragma_query_value(None, "schema_version", |r| r.get(0))
+            .ok();
+        if version.is_some() && version == self.schema_version {
+            return;
+        }
+        self.schema_version = version;
+        source.set_vocabulary(Vocabulary::load(self.conn, self.catalog.as_ref()));
+    }
+
+    /// Runs `run` with a sink for the current format and destination, then writes the
+    /// footer of statements that returned no rows and ends a `.once`.
+    fn with_sink(
+        &mut self,
+        run: impl FnOnce(&Connection, &Params, &mut dyn RowSink) -> Result<exec::Summary, ShellError>,
+    ) -> Result<(), ShellError> {
+        let Shell {
+            conn,
+            settings,
+            params,
+            destination,
+            out,
+            width,
+            ..
+        } = self;
+        let to_screen = matches!(destination, Destination::Screen);
+        let max_width = if to_screen && settings.format == Format::Table {
+            width()
+        } else {
+            None
+        };
+        // Shortened to this call's lifetime (a `&mut` to a trait object is invariant).
+        let screen_out: &mut dyn Write = &mut **out;
+        let screen = RefCell::new(screen_out);
+        let mut screen_writer = Shared(&screen);
+        let data: &mut dyn Write = match destination {
+            Destination::Screen => &mut screen_writer,
+            Destination::File { writer, .. } => writer,
+        };
+        let changes_before = conn.total_changes();
+        let mut sink = ShellSink {
+            inner: output::fitted_sink(settings.format, data, &settings.options, max_width),
+            screen: &screen,
+            settings,
+            cap: if to_screen { settings.max_rows } else { 0 },
+            shown: 0,
+            hidden: 0,
+            results: 0,
+            mark: Instant::now(),
+        };
+        let result = run(conn, params, &mut sink);
+        let (results, mark) = (sink.results, sink.mark);
+        drop(sink);
+        if let Ok(summary) = &result
+            && summary.statements > results
+        {
+            // Statements without rows: say what they changed (and how long they took).
+            let changed = conn.total_changes().saturating_sub(changes_before);
+            let mut parts = Vec::new();
+            if settings.footer && changed > 0 {
+                let noun = if changed == 1 { "row" } else { "rows" };
+                parts.push(format!("{changed} {noun} changed"));
+            }
+            if settings.timer {
+                parts.push(format!("time {:.3} s", mark.elapsed().as_secs_f64()));
+            }
+            if !parts.is_empty() {
+                let _ = writeln!(screen.borrow_mut(), "{}", parts.join("; "));
+            }
+        }
+        let flushed = match destination {
+            Destination::Screen => screen.borrow_mut().flush(),
+            Destination::File { writer, .. } => writer.flush(),
+        };
+        self.finish_once();
+        result?;
+        flushed.map_err(ShellError::Output)
+    }
+
+    /// Runs one complete input (one or more statements) that starts at `first_line`.
+    fn run_sql(&mut self, sql: &str, first_line: usize) -> Result<(), ShellError> {
+        let result = self.with_sink(|conn, params, sink| {
+            exec::run_script(conn, sql, params, Policy::default(), sink).map_err(ShellError::from)
+        });
+        // Lines in errors count from the start of the input, not of the statement.
+        let result = result.map_err(|e| match e {
+            ShellError::Sql {
+                line,
+                snippet,
+                message,
+            } => ShellError::Sql {
+                line: first_line + line - 1,
+                snippet,
+                message,
+            },
+            other => other,
+        });
+        if result.is_ok() {
+            self.last_sql = Some(sql.trim().to_string());
+        }
+        result
+    }
+
+    /// Writes dot-command output to the destination (so `.output f` + `.schema` works).
+    fn emit(&mut self, text: &str) -> Result<(), ShellError> {
+        let result = match &mut self.destination {
+            Destination::Screen => self
+                .out
+                .write_all(text.as_bytes())
+                .and_then(|()| self.out.flush()),
+            Destination::File { writer, .. } => writer
+                .write_all(text.as_bytes())
+                .and_then(|()| writer.flush()),
+        };
+        self.finish_once();
+        result.map_err(ShellError::Output)
+    }
+
+    /// After `.once`, the next result has been written: back to the screen.
+    fn finish_once(&mut self) {
+        if matches!(self.destination, Destination::File { once: true, .. }) {
+            self.close_output();
+        }
+    }
+
+    /// Flushes and closes an `.output` file; results go to the screen again.
+    fn close_output(&mut self) {
+        if let Destination::File {
+            path, mut writer, ..
+        } = std::mem::replace(&mut self.destination, Destination::Screen)
+            && let Err(e) = writer.flush()
+        {
+            let _ = writeln!(self.err, "error: {}: {e}", path.display());
+        }
+    }
+
+    fn open_output(&mut self, path: PathBuf, once: bool) -> Result<(), ShellError> {
+        let file = File::create(&path).map_err(|e| file_error(&path, &e))?;
+        self.close_output();
+        self.destination = Destination::File {
+            path,
+            writer: BufWriter::new(file),
+            once,
+        };
+        Ok(())
+    }
+
+    /// Runs one dot-command line.
+    fn run_command(&mut self, line: &str) -> Result<(), ShellError> {
+        match command::parse(line)? {
+            DotCommand::Help(None) => self.emit(&command::help_overview()),
+            DotCommand::Help(Some(name)) => {
+                let text = command::help_for(&name)?;
+                self.emit(&text)
+            }
+            DotCommand::Tables(pattern) => self.tables(pattern.as_deref()),
+            DotCommand::Schema(pattern) => self.schema(pattern.as_deref()),
+            DotCommand::Mode(format) => {
+                self.settings.format = format;
+                Ok(())
+            }
+            DotCommand::Headers(on) => {
+                self.settings.options.headers = on;
+                Ok(())
+            }
+            DotCommand::NullValue(text) => {
+                self.settings.options.null_text = text.unwrap_or_default();
+                Ok(())
+            }
+            DotCommand::Output(None) => {
+                self.close_output();
+                Ok(())
+            }
+            DotCommand::Output(Some(path)) => self.open_output(path, false),
+            DotCommand::Once(path) => self.open_output(path, true),
+            DotCommand::Read(path) => self.read_file(&path),
+            DotCommand::Timer(on) => {
+                self.settings.timer = on;
+                Ok(())
+            }
+            DotCommand::Footer(on) => {
+                self.settings.footer = on;
+                Ok(())
+            }
+            DotCommand::MaxRows(n) => {
+                self.settings.max_rows = n;
+                Ok(())
+            }
+            DotCommand::Param(p) => self.param(p),
+            DotCommand::Show => {
+                let text = self.show();
+                self.emit(&text)
+            }
+            DotCommand::Queries => {
+                let list = self.catalog.list(self.conn)?;
+                let width = list.iter().map(|q| q.name.len()).max().unwrap_or(0);
+                let mut text = String::new();
+                for q in &list {
+                    text.push_str(&format!("{:width$}  {}\n", q.name, q.description));
+                }
+                if list.is_empty() {
+                    text.push_str("no queries yet (.save NAME saves the last statement)\n");
+                }
+                self.emit(&text)
+            }
+            DotCommand::Run { name, args } => {
+                let catalog = std::mem::replace(&mut self.catalog, Box::new(catalog::Unavailable));
+                let result = self.with_sink(|conn, _params, sink| {
+                    catalog
+                        .run(conn, &name, &args, sink)
+                        .map_err(ShellError::from)
+                });
+                self.catalog = catalog;
+                result
+            }
+            DotCommand::Save { name, description } => {
+                let sql = self.last_sql.clone().ok_or_else(|| {
+                    ShellError::Message("nothing to save yet: run a SQL statement first".into())
+                })?;
+                self.catalog
+                    .save(self.conn, &name, &sql, description.as_deref())?;
+                // The new name should complete at once.
+                self.schema_version = None;
+                self.emit(&format!("saved as {name}: .run {name} runs it\n"))
+            }
+            DotCommand::Quit => {
+                self.quit = true;
+                Ok(())
+            }
+        }
+    }
+
+    fn read_file(&mut self, path: &Path) -> Result<(), ShellError> {
+        if self.depth >= MAX_DEPTH {
+            return Err(ShellError::Message(format!(
+                ".read nested {MAX_DEPTH} deep; does {} read itself?",
+                path.display()
+            )));
+        }
+        let file = File::open(path).map_err(|e| file_error(path, &e))?;
+        let origin = Origin {
+            file: Some(path.display().to_string()),
+            interactive: false,
+            stop_on_error: !self.keep_going,
+        };
+        self.depth += 1;
+        let result = self.run_lines(&mut Reader::new(BufReader::new(file)), &origin);
+        self.depth -= 1;
+        result
+    }
+
+    fn tables(&mut self, pattern: Option<&str>) -> Result<(), ShellError> {
+        let names: Vec<String> = self
+            .conn
+            .prepare(
+                "SELECT name FROM sqlite_schema WHERE type IN ('table', 'view') \
+                 AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND (?1 IS NULL OR name LIKE ?1) \
+                 ORDER BY name",
+            )
+            .and_then(|mut s| {
+                s.query_map([pattern], |r| r.get::<_, String>(0))?
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .map_err(|e| ShellError::Message(exec::sqlite_message(&e)))?;
+        if names.is_empty() {
+            return Err(ShellError::Message(match pattern {
+                Some(p) => format!("no table or view matches {p:?}"),
+                None => "the database has no tables".into(),
+            }));
+        }
+        let width = match self.destination {
+            Destination::Screen => (self.width)().unwrap_or(80),
+            Destination::File { .. } => 80,
+        };
+        let text = in_columns(&names, width);
+        self.emit(&text)
+    }
+
+    fn schema(&mut self, pattern: Option<&str>) -> Result<(), ShellError> {
+        let statements: Vec<String> = self
+            .conn
+            .prepare(
+                "SELECT sql FROM sqlite_schema WHERE sql IS NOT NULL \
+                 AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' \
+                 AND (?1 IS NULL OR name LIKE ?1 OR tbl_name LIKE ?1) \
+                 ORDER BY tbl_name, type DESC, name",
+            )
+            .and_then(|mut s| {
+                s.query_map([pattern], |r| r.get::<_, String>(0))?
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .map_err(|e| ShellError::Message(exec::sqlite_message(&e)))?;
+        if statements.is_empty() {
+            return Err(ShellError::Message(match pattern {
+                Some(p) => format!("no table or view matches {p:?}; .tables lists them"),
+                None => "the database has no schema".into(),
+            }));
+        }
+        let mut text = String::new();
+        for s in statements {
+            text.push_str(&s);
+            text.push_str(";\n");
+        }
+        self.emit(&text)
+    }
+
+    fn param(&mut self, p: ParamCommand) -> Result<(), ShellError> {
+        match p {
+            ParamCommand::Set(name, value) => {
+                self.params.insert(name, value);
+                Ok(())
+            }
+            ParamCommand::Unset(name) => match self.params.remove(&name) {
+                Some(_) => Ok(()),
+                None => Err(ShellError::Message(format!("no parameter {name} is set"))),
+            },
+            ParamCommand::Clear => {
+                self.params.clear();
+                Ok(())
+            }
+            ParamCommand::List => {
+                let text = if self.params.is_empty() {
+                    "no parameters set (.param set NAME VALUE)\n".to_string()
+                } else {
+                    self.param_lines("")
+                };
+                self.emit(&text)
+            }
+        }
+    }
+
+    /// One `name = value` line per parameter, sorted, values as SQL literals.
+    fn param_lines(&self, indent: &str) -> String {
+        let mut pairs: Vec<(&String, &Value)> = self.params.iter().collect();
+        pairs.sort_by(|a, b| a.0.cmp(b.0));
+        pairs
+            .into_iter()
+            .map(|(n, v)| format!("{indent}{n} = {}\n", sql_literal(v)))
+            .collect()
+    }
+
+    fn show(&self) -> String {
+        let on = |b: bool| if b { "on" } else { "off" };
+        let format = clap::ValueEnum::to_possible_value(&self.settings.format)
+            .map(|v| v.get_name().to_string())
+            .unwrap_or_default();
+        let output = match &self.destination {
+            Destination::Screen => "screen".to_string(),
+            Destination::File { path, once, .. } => format!(
+                "{}{}",
+                path.display(),
+                if *once { " (next result only)" } else { "" }
+            ),
+        };
+        let null = if self.settings.options.null_text.is_empty() {
+            "(default: NULL in tables and line, empty in csv and tsv)".to_string()
+        } else {
+            format!("{:?}", self.settings.options.null_text)
+        };
+        let max_rows = match self.settings.max_rows {
+            0 => "all".to_string(),
+            n => n.to_string(),
+        };
+        let mut text = format!(
+            "     mode: {format}\n  headers: {}\nnullvalue: {null}\n   output: {output}\n    timer: {}\n   footer: {}\n  maxrows: {max_rows}\n",
+            on(self.settings.options.headers),
+            on(self.settings.timer),
+            on(self.settings.footer),
+        );
+        if self.params.is_empty() {
+            text.push_str("   params: none\n");
+        } else {
+            text.push_str("   params:\n");
+            text.push_str(&self.param_lines("     "));
+        }
+        text
+    }
+}
+
+fn file_error(path: &Path, e: &io::Error) -> ShellError {
+    ShellError::File {
+        path: path.to_path_buf(),
+        message: match e.kind() {
+            io::ErrorKind::NotFound => "no such file".into(),
+            io::ErrorKind::PermissionDenied => "permission denied".into(),
+            _ => e.to_string(),
+        },
+    }
+}
+
+/// A value as SQL would write it: `'text'` quoted, numbers bare, NULL.
+fn sql_literal(v: &Value) -> String {
+    match v {
+        Value::Text(s) => format!("'{}'", s.replace('\'', "''")),
+        other => other.to_text().unwrap_or_else(|| "NULL".into()),
+    }
+}
+
+/// Names in columns down then across, as `ls` and sqlite3's `.tables` lay them out.
+fn in_columns(names: &[String], width: usize) -> String {
+    let column = names.iter().map(|n| n.chars().count()).max().unwrap_or(0) + 2;
+    let across = (width / column).max(1);
+    let down = names.len().div_ceil(across);
+    let mut text = String::new();
+    for row in 0..down {
+        let mut line = String::new();
+        for col in 0..across {
+            if let Some(name) = names.get(col * down + row) {
+                line.push_str(&format!("{name:column$}"));
+            }
+        }
+        text.push_str(line.trim_end());
+        text.push('\n');
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shell_output(conn: &Connection, settings: Settings, input: &str) -> (String, String) {
+        let mut out = Vec::new();
+        let mut err = Vec::new();
+        {
+            let mut shell = Shell::new(
+                conn,
+                settings,
+                Box::new(catalog::Unavailable),
+                &mut out,
+                &mut err,
+            )
+            .keep_going(true);
+            shell.run_piped(&mut Reader::new(input.as_bytes())).unwrap();
+        }
+        (
+            String::from_utf8(out).unwrap(),
+            String::from_utf8(err).unwrap(),
+        )
+    }
+
+    fn settings() -> Settings {
+        Settings::piped(Format::Csv, Options::default())
+    }
+
+    #[test]
+    fn footers_count_rows_and_say_what_is_hidden() {
+        let s = Settings::interactive(Format::Table, Options::default());
+        let t = Duration::from_millis(12);
+        assert_eq!(footer_text(&s, 1, 0, false, t).as_deref(), Some("1 row"));
+        assert_eq!(
+            footer_text(&s, 5000, 4000, false, t).as_deref(),
+            Some("5000 rows; 4000 not shown (.maxrows 1000 shows more, 0 all)")
+        );
+        let timed = Settings {
+            timer: true,
+            ..s.clone()
+        };
+        assert_eq!(
+            footer_text(&timed, 3, 0, true, t).as_deref(),
+            Some(
+                "3 rows in 0.012 s; wide columns cut to fit the screen (.mode line shows whole values)"
+            )
+        );
+        let quiet = settings();
+        assert_eq!(footer_text(&quiet, 3, 0, false, t), None);
+    }
+
+    #[test]
+    fn statements_span_lines_and_dot_commands_do_not() {
+        let conn = Connection::open_in_memory().unwrap();
+        let (out, err) = shell_output(
+            &conn,
+            settings(),
+            "-- a comment\nSELECT 1 AS a,\n  'x;y' AS b\n;\n.mode tsv\nSELECT 2 AS c; SELECT 3 AS d;\n",
+        );
+        assert_eq!(out, "a,b\n1,x;y\nc\n2\nd\n3\n");
+        assert_eq!(err, "");
+    }
+
+    #[test]
+    fn errors_carry_the_line_where_the_statement_starts() {
+        let conn = Connection::open_in_memory().unwrap();
+        let (_, err) = shell_output(&conn, settings(), "SELECT 1;\n\nSELECT\n nosuch;\n.frob\n");
+        assert_eq!(
+            err,
+            "peel: error: line 3: `SELECT nosuch;`: no such column: nosuch\n\
+             peel: error: line 5: unknown command .frob; .help lists the commands\n"
+        );
+    }
+
+    /// Lines as a terminal would hand them over, remembering what went into history.
+    struct Typed {
+        inputs: VecDeque<Input>,
+        history: Vec<String>,
+    }
+
+    impl LineSource for Typed {
+        fn read_line(&mut self, _prompt: &str) -> io::Result<Input> {
+            Ok(self.inputs.pop_front().unwrap_or(Input::End))
+        }
+        fn add_history(&mut self, entry: &str) {
+            self.history.push(entry.to_string());
+        }
+    }
+
+    #[test]
+    fn pasted_blocks_run_line_by_line_and_ctrl_c_forgets_a_statement() {
+        let conn = Connection::open_in_memory().unwrap();
+        let mut typed = Typed {
+            inputs: VecDeque::from([
+                Input::Line("SELECT 'forgotten'".into()),
+                Input::Interrupted,
+                Input::Line(".mode tsv\nSELECT 1 AS a,\n  2 AS b;\nSELECT 3 AS c;".into()),
+                Input::Line("SELEC 4;".into()),
+                Input::Line("SELECT 5 AS e".into()),
+                Input::Line(";".into()),
+                Input::Line(".quit".into()),
+                Input::Line("SELECT 6 AS never;".into()),
+            ]),
+            history: Vec::new(),
+        };
+        let mut out = Vec::new();
+        let mut err = Vec::new();
+        {
+            let mut shell = Shell::new(
+                &conn,
+                Settings::interactive(Format::Csv, Options::default()),
+                Box::new(catalog::Unavailable),
+                &mut out,
+                &mut err,
+            );
+            shell.run_interactive(&mut typed).unwrap();
+            assert_eq!(shell.errors(), 1);
+        }
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "a\tb\n1\t2\n1 row\nc\n3\n1 row\ne\n5\n1 row\n"
+        );
+        assert_eq!(
+            String::from_utf8(err).unwrap(),
+            "error: near \"SELEC\": syntax error\n"
+        );
+        assert_eq!(
+            typed.history,
+            [
+                ".mode tsv",
+                "SELECT 1 AS a,\n  2 AS b;",
+                "SELECT 3 AS c;",
+                "SELEC 4;",
+                "SELECT 5 AS e\n;",
+                ".quit"
+            ]
+        );
+    }
+
+    #[test]
+    fn tables_lay_out_in_columns() {
+        let names: Vec<String> = ["a", "bb", "ccc", "d", "e"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(in_columns(&names, 12), "a    d\nbb   e\nccc\n");
+        assert_eq!(in_columns(&names[..1], 1), "a\n");
+    }
+
+    #[test]
+    fn literals_quote_text() {
+        assert_eq!(sql_literal(&Value::Text("it's".into())), "'it''s'");
+        assert_eq!(sql_literal(&Value::Null), "NULL");
+        assert_eq!(sql_literal(&Value::Integer(3)), "3");
+    }
+}

@@ -1,0 +1,500 @@
+//! The shell without a terminal: statements and dot-commands piped into `peel`, the whole
+//! command set, errors, and `peel completions`. The terminal itself is in `shell_pty.rs`.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Output, Stdio};
+
+use crate::util::*;
+
+fn seeded() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = seeded_db(dir.path());
+    (dir, db)
+}
+
+/// Runs `peel --db DB ARGS` with `input` on stdin, from `dir` (for relative file names),
+/// with config and data folders inside `dir` so no real startup file or history is seen.
+fn piped_in(dir: &Path, db: &Path, args: &[&str], input: &str) -> Output {
+    let mut child = peel()
+        .current_dir(dir)
+        .env("HOME", dir)
+        .env("XDG_CONFIG_HOME", dir.join("config"))
+        .env("XDG_DATA_HOME", dir.join("data"))
+        .env_remove("COLUMNS")
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // A shell that stops early closes stdin; the rest of the input is then not wanted.
+    let _ = child.stdin.take().unwrap().write_all(input.as_bytes());
+    child.wait_with_output().unwrap()
+}
+
+fn piped(db: &Path, input: &str) -> Output {
+    piped_in(db.parent().unwrap(), db, &[], input)
+}
+
+fn stderr_lines(out: &Output) -> Vec<String> {
+    stderr(out).lines().map(str::to_string).collect()
+}
+
+#[test]
+fn piped_statements_span_lines_and_print_csv() {
+    let (_d, db) = seeded();
+    let out = piped(
+        &db,
+        "-- the regions\nSELECT 'a;b' AS x;\nSELECT count(*) AS n\n  FROM areas\n  WHERE kind = 'region';\n",
+    );
+    assert_eq!(stdout_ok(&out), "x\na;b\nn\n9\n");
+    assert_eq!(stderr(&out), "");
+}
+
+#[test]
+fn a_last_statement_without_semicolon_still_runs() {
+    let (_d, db) = seeded();
+    let out = piped(&db, "SELECT 1 AS one;\nSELECT 2 AS two");
+    assert_eq!(stdout_ok(&out), "one\n1\ntwo\n2\n");
+}
+
+#[test]
+fn piped_input_stops_at_the_first_error_with_its_line() {
+    let (_d, db) = seeded();
+    let out = piped(&db, "SELECT 1 AS a;\n\nSELEC 2;\nSELECT 3 AS b;\n");
+    assert_fails(
+        &out,
+        1,
+        "peel: error: line 3: `SELEC 2;`: near \"SELEC\": syntax error",
+    );
+    // What ran before the error is printed; nothing after it runs.
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "a\n1\n");
+}
+
+#[test]
+fn keep_going_reports_every_error_and_still_exits_1() {
+    let (dir, db) = seeded();
+    let input = "SELECT 1 AS a;\nSELEC 2;\n.frob\nSELECT 3 AS b;\n";
+    for args in [&["-k"][..], &["--keep-going"], &["shell", "-k"]] {
+        let out = piped_in(dir.path(), &db, args, input);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "a\n1\nb\n3\n");
+        assert_eq!(
+            stderr_lines(&out),
+            [
+                "peel: error: line 2: `SELEC 2;`: near \"SELEC\": syntax error",
+                "peel: error: line 3: unknown command .frob; .help lists the commands",
+                "peel: error: 2 statement(s) or command(s) failed",
+            ]
+        );
+    }
+}
+
+#[test]
+fn peel_shell_reads_stdin_like_peel_alone() {
+    let (dir, db) = seeded();
+    let out = piped_in(dir.path(), &db, &["shell"], "SELECT 7 AS n;\n");
+    assert_eq!(stdout_ok(&out), "n\n7\n");
+}
+
+#[test]
+fn help_lists_every_command_and_explains_one() {
+    let (_d, db) = seeded();
+    let text = stdout_ok(&piped(&db, ".help\n.help mode\n"));
+    for usage in [
+        ".help [COMMAND]",
+        ".tables [PATTERN]",
+        ".schema [PATTERN]",
+        ".mode FORMAT",
+        ".headers on|off",
+        ".nullvalue [TEXT]",
+        ".output [FILE]",
+        ".once FILE",
+        ".read FILE",
+        ".timer on|off",
+        ".footer on|off",
+        ".maxrows N",
+        ".param set NAME VALUE",
+        ".show",
+        ".queries",
+        ".run NAME [ARGS...]",
+        ".save NAME [DESCRIPTION]",
+        ".quit",
+        ".exit",
+    ] {
+        assert_eq!(
+            text.lines().filter(|l| l.starts_with(usage)).count(),
+            if usage == ".mode FORMAT" { 2 } else { 1 },
+            "{usage} in:\n{text}"
+        );
+    }
+    assert!(text.contains(
+        ".mode FORMAT\n  Output format: table, csv, tsv, json, jsonl, markdown, line.\n"
+    ));
+}
+
+#[test]
+fn tables_lists_tables_and_views() {
+    let (_d, db) = seeded();
+    let text = stdout_ok(&piped(&db, ".tables\n"));
+    let names: Vec<&str> = text.split_whitespace().collect();
+    for name in [
+        "areas",
+        "judgments",
+        "v_judgments",
+        "v_metric_values",
+        "v_improvements",
+    ] {
+        assert!(names.contains(&name), "{name} in {text}");
+    }
+    assert!(!names.iter().any(|n| n.starts_with("sqlite_")));
+    let views = stdout_ok(&piped(&db, ".tables v_%\n"));
+    assert_eq!(
+        views.split_whitespace().collect::<Vec<_>>(),
+        ["v_improvements", "v_judgments", "v_metric_values"]
+    );
+}
+
+#[test]
+fn schema_shows_create_statements() {
+    let (_d, db) = seeded();
+    let text = stdout_ok(&piped(&db, ".schema areas\n"));
+    assert!(text.starts_with("CREATE TABLE areas ("), "{text}");
+    assert!(text.contains("CREATE INDEX areas_parent ON areas (parent_id);"));
+    assert!(!text.contains("CREATE TABLE judgments"));
+    let all = stdout_ok(&piped(&db, ".schema\n"));
+    assert!(all.contains("CREATE VIEW v_judgments"));
+    let out = piped(&db, ".schema nosuch\n");
+    assert_fails(&out, 1, "line 1: no table or view matches \"nosuch\"");
+}
+
+#[test]
+fn mode_switches_between_every_format() {
+    let (_d, db) = seeded();
+    let q = "SELECT 'Kent' AS area, 4 AS rank, NULL AS note;\n";
+    let cases: &[(&str, &str)] = &[
+        ("csv", "area,rank,note\nKent,4,\n"),
+        ("tsv", "area\trank\tnote\nKent\t4\t\n"),
+        (
+            "json",
+            "[\n{\"area\":\"Kent\",\"rank\":4,\"note\":null}\n]\n",
+        ),
+        ("jsonl", "{\"area\":\"Kent\",\"rank\":4,\"note\":null}\n"),
+        (
+            "markdown",
+            "| area | rank | note |\n| --- | ---: | --- |\n| Kent | 4 |  |\n",
+        ),
+        ("line", "area = Kent\nrank = 4\nnote = NULL\n"),
+        (
+            "table",
+            "+------+------+------+\n| area | rank | note |\n+------+------+------+\n| Kent |    4 | NULL |\n+------+------+------+\n",
+        ),
+    ];
+    for (mode, expected) in cases {
+        let out = piped(&db, &format!(".mode {mode}\n{q}"));
+        assert_eq!(&stdout_ok(&out), expected, ".mode {mode}");
+    }
+    let out = piped(&db, ".mode xml\n");
+    assert_fails(
+        &out,
+        1,
+        "unknown format \"xml\"; one of table, csv, tsv, json, jsonl, markdown, line",
+    );
+}
+
+#[test]
+fn headers_and_nullvalue() {
+    let (_d, db) = seeded();
+    let out = piped(
+        &db,
+        ".headers off\nSELECT 1 AS a, NULL AS b;\n.nullvalue (none)\nSELECT NULL AS b;\n.headers on\n.nullvalue\nSELECT NULL AS c, 1 AS d;\n",
+    );
+    assert_eq!(stdout_ok(&out), "1,\n(none)\nc,d\n,1\n");
+}
+
+#[test]
+fn output_and_once_send_results_to_files() {
+    let (dir, db) = seeded();
+    let out = piped(
+        &db,
+        ".output all.csv\nSELECT 1 AS a;\n.schema meta\n.output\nSELECT 2 AS b;\n.once one.csv\nSELECT 3 AS c;\nSELECT 4 AS d;\n",
+    );
+    assert_eq!(stdout_ok(&out), "b\n2\nd\n4\n");
+    let all = std::fs::read_to_string(dir.path().join("all.csv")).unwrap();
+    assert!(all.starts_with("a\n1\nCREATE TABLE meta"), "{all}");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("one.csv")).unwrap(),
+        "c\n3\n"
+    );
+    let out = piped(&db, ".output no/such/dir/x.csv\n");
+    assert_fails(&out, 1, "line 1: no/such/dir/x.csv: no such file");
+}
+
+#[test]
+fn read_runs_a_file_and_names_it_in_errors() {
+    let (dir, db) = seeded();
+    std::fs::write(
+        dir.path().join("good.sql"),
+        ".mode tsv\nSELECT 1 AS a,\n  2 AS b;\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("bad.sql"),
+        "SELECT 5 AS e;\n\nSELECT nosuch FROM areas;\nSELECT 6 AS f;\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("loop.sql"), ".read loop.sql\n").unwrap();
+    let out = piped(&db, ".read good.sql\nSELECT 3 AS c;\n");
+    assert_eq!(stdout_ok(&out), "a\tb\n1\t2\nc\n3\n");
+    let out = piped(&db, ".read bad.sql\nSELECT 7 AS g;\n");
+    assert_fails(
+        &out,
+        1,
+        "peel: error: bad.sql:3: `SELECT nosuch FROM areas;`: no such column: nosuch",
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "e\n5\n");
+    let out = piped(&db, ".read missing.sql\n");
+    assert_fails(&out, 1, "line 1: missing.sql: no such file");
+    let out = piped(&db, ".read loop.sql\n");
+    assert_fails(&out, 1, "does loop.sql read itself?");
+}
+
+#[test]
+fn timer_and_footer_add_lines_under_results() {
+    let (_d, db) = seeded();
+    let text = stdout_ok(&piped(
+        &db,
+        ".footer on\nSELECT 1 AS a UNION ALL SELECT 2;\n.timer on\nSELECT 1 AS b;\n.footer off\nSELECT 1 AS c;\n",
+    ));
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[..4], ["a", "1", "2", "2 rows"]);
+    assert_eq!(lines[4..6], ["b", "1"]);
+    assert!(
+        lines[6].starts_with("1 row in ") && lines[6].ends_with(" s"),
+        "{text}"
+    );
+    assert_eq!(lines[7..9], ["c", "1"]);
+    assert!(
+        lines[9].starts_with("time ") && lines[9].ends_with(" s"),
+        "{text}"
+    );
+    assert_eq!(lines.len(), 10, "{text}");
+}
+
+#[test]
+fn writes_report_rows_changed_when_the_footer_is_on() {
+    let (_d, db) = seeded();
+    let out = piped(
+        &db,
+        ".footer on\nCREATE TEMP TABLE t(a);\nINSERT INTO t VALUES (1), (2), (3);\nSELECT count(*) AS n FROM t;\n",
+    );
+    assert_eq!(stdout_ok(&out), "3 rows changed\nn\n3\n1 row\n");
+}
+
+#[test]
+fn maxrows_caps_the_screen_and_says_how_many_are_hidden() {
+    let (dir, db) = seeded();
+    let q = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 50) SELECT i FROM n;\n";
+    let out = piped(&db, &format!(".maxrows 3\n{q}"));
+    assert_eq!(
+        stdout_ok(&out),
+        "i\n1\n2\n3\n50 rows; 47 not shown (.maxrows 3 shows more, 0 all)\n"
+    );
+    // Piped, every row is shown; a file always gets every row.
+    assert_eq!(stdout_ok(&piped(&db, q)).lines().count(), 51);
+    let out = piped(&db, &format!(".maxrows 3\n.once all.csv\n{q}"));
+    assert_eq!(stdout_ok(&out), "");
+    let file = std::fs::read_to_string(dir.path().join("all.csv")).unwrap();
+    assert_eq!(file.lines().count(), 51);
+}
+
+#[test]
+fn tables_fit_the_width_with_an_ellipsis_and_say_so() {
+    let (dir, db) = seeded();
+    let mut child = peel()
+        .current_dir(dir.path())
+        .env("XDG_CONFIG_HOME", dir.path())
+        .env("COLUMNS", "50")
+        .arg("--db")
+        .arg(&db)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b".mode table\nSELECT area_name, question FROM v_judgments WHERE area_code = 'E23000023' AND year = 2015 AND question_code = 'overall' ORDER BY pillar LIMIT 1;\n")
+        .unwrap();
+    let text = stdout_ok(&child.wait_with_output().unwrap());
+    let lines: Vec<&str> = text.lines().collect();
+    for line in &lines[..5] {
+        assert!(line.chars().count() <= 50, "{line:?} in\n{text}");
+    }
+    assert!(
+        lines[3].starts_with("| Cambridgeshire | How effective"),
+        "{text}"
+    );
+    assert!(lines[3].ends_with("… |"), "{text}");
+    assert_eq!(
+        lines[5],
+        "1 row; wide columns cut to fit the screen (.mode line shows whole values)"
+    );
+}
+
+#[test]
+fn named_parameters_are_set_listed_and_bound() {
+    let (_d, db) = seeded();
+    let out = piped(
+        &db,
+        ".param set force 'Avon and Somerset'\n.param set :year 2016\n.param set :evil \"x' OR '1'='1\"\n.param list\n\
+         SELECT :force AS f, :year + 1 AS y;\n\
+         SELECT count(*) AS m FROM areas WHERE short_name = :evil;\n\
+         .param unset :year\n.param list\n.param clear\n.param list\n",
+    );
+    assert_eq!(
+        stdout_ok(&out),
+        ":evil = 'x'' OR ''1''=''1'\n:force = 'Avon and Somerset'\n:year = 2016\n\
+         f,y\nAvon and Somerset,2017\nm\n0\n\
+         :evil = 'x'' OR ''1''=''1'\n:force = 'Avon and Somerset'\n\
+         no parameters set (.param set NAME VALUE)\n"
+    );
+    let out = piped(&db, "SELECT :nope;\n");
+    assert_fails(&out, 1, "no value for parameter :nope");
+    let out = piped(&db, ".param set :f Avon and Somerset\n");
+    assert_fails(&out, 1, "quote text that holds spaces");
+}
+
+#[test]
+fn a_parameter_finds_rows() {
+    let (_d, db) = seeded();
+    let out = piped(
+        &db,
+        ".param set :code E23000023\nSELECT short_name FROM areas WHERE code = :code;\n",
+    );
+    assert_eq!(stdout_ok(&out), "short_name\nCambridgeshire\n");
+}
+
+#[test]
+fn canned_queries_say_they_are_not_in_this_build() {
+    let (dir, db) = seeded();
+    let out = piped_in(
+        dir.path(),
+        &db,
+        &["-k"],
+        ".queries\n.run worst-graded 2016\nSELECT 1 AS a;\n.save mine\n.save\n",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "a\n1\n");
+    assert_eq!(
+        stderr_lines(&out),
+        [
+            "peel: error: line 1: canned queries are not available in this build",
+            "peel: error: line 2: canned queries are not available in this build",
+            "peel: error: line 4: canned queries are not available in this build",
+            "peel: error: line 5: expected a name (usage: .save NAME [DESCRIPTION])",
+            "peel: error: 4 statement(s) or command(s) failed",
+        ]
+    );
+    let out = piped(&db, ".save early\n");
+    assert_fails(&out, 1, "nothing to save yet: run a SQL statement first");
+}
+
+#[test]
+fn quit_and_exit_stop_reading() {
+    let (_d, db) = seeded();
+    for command in [".quit", ".exit", ".QUIT"] {
+        let out = piped(&db, &format!("SELECT 1 AS a;\n{command}\nSELECT 2 AS b;\n"));
+        assert_eq!(stdout_ok(&out), "a\n1\n", "{command}");
+    }
+}
+
+#[test]
+fn unknown_commands_suggest_the_nearest() {
+    let (_d, db) = seeded();
+    let out = piped(&db, ".tabels\n");
+    assert_fails(
+        &out,
+        1,
+        "line 1: unknown command .tabels (did you mean .tables?); .help lists the commands",
+    );
+    let out = piped(&db, ".mdoe csv\n");
+    assert_fails(&out, 1, "did you mean .mode?");
+}
+
+#[test]
+fn show_reports_the_settings() {
+    let (_d, db) = seeded();
+    let text = stdout_ok(&piped(
+        &db,
+        ".mode line\n.headers off\n.maxrows 5\n.param set :x 1\n.show\n",
+    ));
+    assert_eq!(
+        text,
+        "     mode: line\n  headers: off\nnullvalue: (default: NULL in tables and line, empty in csv and tsv)\n   output: screen\n    timer: off\n   footer: off\n  maxrows: 5\n   params:\n     :x = 1\n"
+    );
+}
+
+#[test]
+fn the_startup_file_is_not_read_when_piped() {
+    let (dir, db) = seeded();
+    let rc = dir.path().join("config").join("peel");
+    std::fs::create_dir_all(&rc).unwrap();
+    std::fs::write(rc.join("peelrc"), ".mode json\n").unwrap();
+    let out = piped(&db, "SELECT 1 AS a;\n");
+    assert_eq!(stdout_ok(&out), "a\n1\n");
+}
+
+#[test]
+fn a_closed_pipe_ends_the_piped_shell_quietly() {
+    let (_d, db) = seeded();
+    let mut child = peel()
+        .arg("--db")
+        .arg(&db)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200000) SELECT i, 'padding padding padding' FROM n;\n")
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 16];
+    std::io::Read::read_exact(&mut stdout, &mut first).unwrap();
+    drop(stdout);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    assert_eq!(stderr(&out), "");
+}
+
+#[test]
+fn shell_flags_are_refused_elsewhere() {
+    let (_d, db) = seeded();
+    let out = run(&db, &["--no-rc", "sql", "SELECT 1"]);
+    assert_fails(&out, 2, "--no-rc and --keep-going are flags of the shell");
+}
+
+#[test]
+fn completion_scripts_for_bash_zsh_and_fish() {
+    let bash = stdout_ok(&peel().args(["completions", "bash"]).output().unwrap());
+    assert!(
+        bash.contains("_peel()") && bash.contains("complete -F _peel"),
+        "{bash}"
+    );
+    assert!(bash.contains("--keep-going") && bash.contains("completions"));
+    let zsh = stdout_ok(&peel().args(["completions", "zsh"]).output().unwrap());
+    assert!(zsh.starts_with("#compdef peel"), "{zsh}");
+    let fish = stdout_ok(&peel().args(["completions", "fish"]).output().unwrap());
+    assert!(fish.contains("complete -c peel"), "{fish}");
+    let out = peel().args(["completions", "tcsh"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}

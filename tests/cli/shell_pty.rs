@@ -1,0 +1,146 @@
+//! The real shell in a pseudo-terminal (rexpect): prompt, a multi-line statement, Tab
+//! completion, Ctrl-C on a running query, the startup file, history, Ctrl-D.
+//!
+//! Each session gets its own HOME and XDG folders in a temporary directory, so the real
+//! history and startup file are never touched, and every wait has a timeout.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use rexpect::process::WaitStatus;
+use rexpect::session::{Options, PtySession};
+
+use crate::util::*;
+
+/// Generous for a loaded two-core machine; a hang fails the test instead of blocking it.
+const TIMEOUT_MS: u64 = 30_000;
+
+fn spawn(dir: &Path, db: &Path, args: &[&str]) -> PtySession {
+    let mut cmd = peel();
+    cmd.current_dir(dir)
+        .env("HOME", dir.join("home"))
+        .env("XDG_DATA_HOME", dir.join("data"))
+        .env("XDG_CONFIG_HOME", dir.join("config"))
+        // A new pty has no size; COLUMNS stands in for the terminal's width.
+        .env("COLUMNS", "100")
+        .env("TERM", "xterm")
+        .arg("--db")
+        .arg(db)
+        .args(args);
+    rexpect::spawn_with_options(
+        cmd,
+        Options::new()
+            .timeout_ms(Some(TIMEOUT_MS))
+            .strip_ansi_escape_codes(true),
+    )
+    .expect("spawning peel in a pty")
+}
+
+fn exit_status(session: &PtySession) -> WaitStatus {
+    session.process().wait().expect("waiting for peel")
+}
+
+#[test]
+fn the_shell_at_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = seeded_db(dir.path());
+    let rc = dir.path().join("config").join("peel");
+    std::fs::create_dir_all(&rc).unwrap();
+    std::fs::write(rc.join("peelrc"), ".param set :from_rc 42\n").unwrap();
+
+    let mut p = spawn(dir.path(), &db, &[]);
+    p.exp_string("Type .help for commands").unwrap();
+    p.exp_string("peel> ").unwrap();
+
+    // The startup file ran before the first prompt.
+    p.send_line("SELECT :from_rc AS from_rc;").unwrap();
+    p.exp_string(" 42 |").unwrap();
+    p.exp_string("1 row").unwrap();
+    p.exp_string("peel> ").unwrap();
+
+    // A statement over three lines, with Tab completing the table name: `are` can only
+    // be `areas`, so the statement fails unless completion worked.
+    p.send_line("SELECT short_name").unwrap();
+    p.exp_string("...> ").unwrap();
+    // `send` is buffered: flush so the Tab arrives after the text.
+    p.send("  FROM are").unwrap();
+    p.flush().unwrap();
+    p.send("\t").unwrap();
+    p.flush().unwrap();
+    p.exp_string("areas").unwrap();
+    p.send_line(" WHERE code = 'E23000023'").unwrap();
+    p.exp_string("...> ").unwrap();
+    p.send_line(";").unwrap();
+    let shown = p.exp_string("1 row").unwrap();
+    assert!(shown.contains("| Cambridgeshire |"), "{shown}");
+    p.exp_string("peel> ").unwrap();
+
+    // Ctrl-C on a line being typed forgets it.
+    p.send("SELECT 'forgotten'").unwrap();
+    p.flush().unwrap();
+    p.send_control('c').unwrap();
+    p.exp_string("peel> ").unwrap();
+
+    // An error does not end the session.
+    p.send_line("SELEC 1;").unwrap();
+    p.exp_string("error: near \"SELEC\": syntax error").unwrap();
+    p.exp_string("peel> ").unwrap();
+
+    // Ctrl-C during a long query interrupts it and returns to the prompt. The first
+    // statement's footer shows that the long one has started (the terminal is then out
+    // of rustyline's raw mode, so Ctrl-C is a signal).
+    p.send_line(
+        "SELECT 'started' AS s; WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c) SELECT count(*) FROM c WHERE x < 1000000000;",
+    )
+    .unwrap();
+    p.exp_string("1 row").unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    let sent = Instant::now();
+    p.send_control('c').unwrap();
+    p.exp_string("interrupted").unwrap();
+    p.exp_string("peel> ").unwrap();
+    let took = sent.elapsed();
+    assert!(
+        took < Duration::from_secs(1),
+        "back at the prompt after {took:?}"
+    );
+
+    // The session goes on after the interrupt.
+    p.send_line("SELECT 6 * 7 AS answer;").unwrap();
+    p.exp_string(" 42 |").unwrap();
+    p.exp_string("peel> ").unwrap();
+
+    // Ctrl-D leaves with status 0.
+    p.send_control('d').unwrap();
+    p.exp_eof().unwrap();
+    let status = exit_status(&p);
+    assert!(matches!(status, WaitStatus::Exited(_, 0)), "{status:?}");
+
+    // History: in the XDG data folder, the three-line statement as one entry.
+    let history = std::fs::read_to_string(dir.path().join("data").join("peel").join("history"))
+        .expect("history file");
+    assert!(
+        history.contains("SELECT short_name\\n  FROM areas WHERE code = 'E23000023'\\n;"),
+        "{history}"
+    );
+    assert!(!history.contains("forgotten"), "{history}");
+}
+
+#[test]
+fn no_rc_skips_the_startup_file_and_quit_exits_0() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = seeded_db(dir.path());
+    let rc = dir.path().join("config").join("peel");
+    std::fs::create_dir_all(&rc).unwrap();
+    std::fs::write(rc.join("peelrc"), ".param set :from_rc 42\n").unwrap();
+
+    let mut p = spawn(dir.path(), &db, &["shell", "--no-rc"]);
+    p.exp_string("peel> ").unwrap();
+    p.send_line("SELECT :from_rc;").unwrap();
+    p.exp_string("no value for parameter :from_rc").unwrap();
+    p.exp_string("peel> ").unwrap();
+    p.send_line(".quit").unwrap();
+    p.exp_eof().unwrap();
+    let status = exit_status(&p);
+    assert!(matches!(status, WaitStatus::Exited(_, 0)), "{status:?}");
+}
