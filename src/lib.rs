@@ -10,5 +10,6 @@ pub mod cli;
 pub mod db;
 pub mod exec;
 pub mod output;
+pub mod resolve;
 pub mod seed;
 pub mod value;
