@@ -101,6 +101,11 @@ fn open_database(global: &GlobalArgs) -> Result<Connection> {
     Ok(db::open(&path, access)?)
 }
 
+/// NO_COLOR (https://no-color.org): set and not empty.
+fn no_color() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+}
+
 fn output_options(global: &GlobalArgs) -> (Format, Options) {
     let format = global
         .format
@@ -108,6 +113,7 @@ fn output_options(global: &GlobalArgs) -> (Format, Options) {
     let options = Options {
         headers: !global.no_header,
         null_text: global.null.clone().unwrap_or_default(),
+        fancy: io::stdout().is_terminal() && !no_color(),
     };
     (format, options)
 }
