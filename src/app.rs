@@ -8,10 +8,14 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use rusqlite::Connection;
 
-use crate::cli::{Cli, Command, GlobalArgs, InitArgs, SqlArgs};
+use crate::cli::{
+    Cli, Command, GlobalArgs, InitArgs, QueriesArgs, RunArgs, SaveArgs, SqlArgs, UnsaveArgs,
+};
 use crate::db::{self, Access, DbError};
 use crate::exec::{self, Params, Policy};
+use crate::output::provenance::SourcesMode;
 use crate::output::{self, Format, Options};
+use crate::queries::{self, QueryError};
 use crate::seed;
 
 /// A mistake in how peel was called (exit status 2), as opposed to a failure while
@@ -25,6 +29,10 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Some(Command::Init(args)) => init(&cli.global, &args),
         Some(Command::Sql(args)) => sql(&cli.global, &args),
+        Some(Command::Queries(args)) => list_queries(&cli.global, &args),
+        Some(Command::Run(args)) => run_query(&cli.global, &args),
+        Some(Command::Save(args)) => save_query(&cli.global, &args),
+        Some(Command::Unsave(args)) => unsave_query(&cli.global, &args),
         None => {
             if io::stdin().is_terminal() {
                 return Err(UsageError(
@@ -60,7 +68,10 @@ pub fn report(error: &anyhow::Error) -> ExitCode {
 
 fn is_usage(error: &anyhow::Error) -> bool {
     error.chain().any(|c| {
-        c.is::<UsageError>() || matches!(c.downcast_ref::<DbError>(), Some(DbError::Missing(_)))
+        c.is::<UsageError>()
+            || matches!(c.downcast_ref::<DbError>(), Some(DbError::Missing(_)))
+            || c.downcast_ref::<QueryError>()
+                .is_some_and(QueryError::is_usage)
     })
 }
 
@@ -69,6 +80,7 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
         c.downcast_ref::<io::Error>()
             .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
             || matches!(c.downcast_ref::<exec::ExecError>(), Some(exec::ExecError::Output(e)) if e.kind() == io::ErrorKind::BrokenPipe)
+            || matches!(c.downcast_ref::<QueryError>(), Some(QueryError::Exec(exec::ExecError::Output(e))) if e.kind() == io::ErrorKind::BrokenPipe)
     })
 }
 
@@ -83,8 +95,19 @@ fn database_path(global: &GlobalArgs) -> (PathBuf, bool) {
     }
 }
 
-/// Opens the database for a command, building the default one on first use.
+/// Opens the database for a command, building the default one on first use; read-only
+/// when --readonly was given.
 fn open_database(global: &GlobalArgs) -> Result<Connection> {
+    let access = if global.readonly {
+        Access::ReadOnly
+    } else {
+        Access::ReadWrite
+    };
+    open_database_as(global, access)
+}
+
+/// Opens the database with the given access, building the default one on first use.
+fn open_database_as(global: &GlobalArgs, access: Access) -> Result<Connection> {
     let (path, explicit) = database_path(global);
     if !explicit && !path.exists() {
         eprintln!(
@@ -93,11 +116,6 @@ fn open_database(global: &GlobalArgs) -> Result<Connection> {
         );
         seed::build_database(&path, false)?;
     }
-    let access = if global.readonly {
-        Access::ReadOnly
-    } else {
-        Access::ReadWrite
-    };
     Ok(db::open(&path, access)?)
 }
 
@@ -202,4 +220,87 @@ fn sql(global: &GlobalArgs, args: &SqlArgs) -> Result<()> {
             }
         }
     }
+}
+
+/// `peel queries [NAME]`: the catalogue as a result (so --format applies), or one
+/// query's help as text.
+fn list_queries(global: &GlobalArgs, args: &QueriesArgs) -> Result<()> {
+    let conn = open_database_as(global, Access::ReadOnly)?;
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    match &args.name {
+        Some(name) => {
+            let text = queries::describe(&conn, name)?;
+            out.write_all(text.as_bytes())?;
+        }
+        None => {
+            let (format, options) = output_options(global);
+            let mut sink = output::sink(format, &mut out, &options);
+            queries::list_to_sink(Some(&conn), sink.as_mut())?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// `peel run NAME ARGS`: resolve the arguments, print notes on stderr, and run the query
+/// on a read-only connection.
+fn run_query(global: &GlobalArgs, args: &RunArgs) -> Result<()> {
+    let conn = open_database_as(global, Access::ReadOnly)?;
+    let call = queries::prepare(&conn, &args.name, &args.args)?;
+    if !args.quiet {
+        for note in &call.notes {
+            eprintln!("peel: note: {note}");
+        }
+    }
+    let (format, options) = output_options(global);
+    let sources = match (args.with_sources, format) {
+        (false, _) => SourcesMode::Hide,
+        (true, Format::Table | Format::Markdown | Format::Chart) => SourcesMode::Footnotes,
+        (true, _) => SourcesMode::Column,
+    };
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let result = {
+        let mut sink = output::sink(format, &mut out, &options);
+        call.run(&conn, sink.as_mut(), sources)
+    };
+    match result {
+        Ok(_) => {
+            out.flush()?;
+            Ok(())
+        }
+        Err(e) => {
+            let _ = out.flush();
+            Err(e.into())
+        }
+    }
+}
+
+/// `peel save NAME SQL`: check and store a query in the file.
+fn save_query(global: &GlobalArgs, args: &SaveArgs) -> Result<()> {
+    let sql = match (&args.sql, &args.file) {
+        (Some(sql), _) => sql.clone(),
+        (None, Some(file)) => read_text_file(file)?,
+        (None, None) => bail!(UsageError(
+            "no SQL given: pass it as an argument or with --file".into()
+        )),
+    };
+    let conn = open_database(global)?;
+    let saved = queries::save(&conn, &args.name, &args.description, &sql, args.replace)?;
+    let query = queries::find(&conn, &saved.name)?;
+    eprintln!(
+        "peel: saved {}; run it with `peel run {}`",
+        saved.name,
+        query.usage()
+    );
+    Ok(())
+}
+
+/// `peel unsave NAME`.
+fn unsave_query(global: &GlobalArgs, args: &UnsaveArgs) -> Result<()> {
+    let conn = open_database(global)?;
+    queries::unsave(&conn, &args.name)?;
+    eprintln!("peel: removed saved query {}", args.name);
+    Ok(())
 }

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod db;
 pub mod exec;
 pub mod output;
+pub mod queries;
 pub mod resolve;
 pub mod seed;
 pub mod value;

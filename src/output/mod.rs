@@ -157,6 +157,7 @@ pub fn sink<'w>(
             options: options.clone(),
             columns: Vec::new(),
             rows: Vec::new(),
+            tables: 0,
         }),
         Format::Chart => Box::new(chart::Chart::new(out, options.clone())),
     }
@@ -308,6 +309,8 @@ struct Markdown<'w> {
     options: Options,
     columns: Vec<String>,
     rows: Vec<Vec<Value>>,
+    /// Tables written so far: a blank line must separate two, or Markdown joins them.
+    tables: usize,
 }
 
 fn markdown_cell(text: &str) -> String {
@@ -329,6 +332,10 @@ impl RowSink for Markdown<'_> {
     }
 
     fn end(&mut self) -> io::Result<()> {
+        if self.tables > 0 {
+            writeln!(self.out)?;
+        }
+        self.tables += 1;
         let numeric = numeric_columns(self.columns.len(), &self.rows);
         let header: Vec<String> = self.columns.iter().map(|c| markdown_cell(c)).collect();
         writeln!(self.out, "| {} |", header.join(" | "))?;
@@ -457,6 +464,23 @@ mod tests {
         assert_eq!(lines[0], "| force | value | note |");
         assert_eq!(lines[1], "| --- | ---: | --- |");
         assert_eq!(lines[3], "| A, \"quoted\" \\| name | 23737 | x |");
+    }
+
+    #[test]
+    fn markdown_separates_tables_with_a_blank_line() {
+        let mut buf = Vec::new();
+        {
+            let mut s = sink(Format::Markdown, &mut buf, &Options::default());
+            for _ in 0..2 {
+                s.begin(&["a".into()]).unwrap();
+                s.row(&[Value::Integer(1)]).unwrap();
+                s.end().unwrap();
+            }
+        }
+        assert_eq!(
+            String::from_utf8(buf).unwrap(),
+            "| a |\n| ---: |\n| 1 |\n\n| a |\n| ---: |\n| 1 |\n"
+        );
     }
 
     #[test]
