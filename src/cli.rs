@@ -50,11 +50,12 @@ The query is stored in the database file (table saved_queries), so it travels wi
 the file. It must prepare, only read, and use only :named parameters. Its parameters
 are text, in order of first use, each required unless the SQL has a line
   -- default :name = value
-Compare numbers with CAST(:year AS INTEGER). A saved query cannot take the name of
-a canned one.
+A text value compares as a number with a number column (year = :year works);
+elsewhere write CAST(:x AS INTEGER). SQL that starts with a comment needs `--`
+before it, as below. A saved query cannot take the name of a canned one.
 
 Example:
-  peel save graded-effectiveness --description \"Forces given GRADE for effectiveness in YEAR\" \\
+  peel save graded-effectiveness --description \"Forces given GRADE for effectiveness in YEAR\" -- \\
     \"-- default :grade = Good
      SELECT area_name FROM v_judgments WHERE year = CAST(:year AS INTEGER)
        AND pillar = 'effectiveness' AND question_code = 'overall' AND grade = :grade\"
