@@ -2,7 +2,9 @@
 //! England and Wales, with a command line for analysts.
 //!
 //! Layers, each depending only on those below it:
-//! `app` (commands, exit codes) -> `seed`, `exec` -> `db`, `output` -> `value`.
+//! `app` (commands, exit codes) -> `seed`, `queries` -> `exec`, `resolve` -> `db`,
+//! `output` -> `value`. (`queries` runs everything through `exec` and resolves arguments
+//! through `resolve`.)
 //! `db` never prints; `output` never runs SQL; parsing never touches the database.
 
 pub mod app;

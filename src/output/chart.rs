@@ -17,7 +17,7 @@ use crate::value::{Value, format_real};
 /// Cells of the longest bar.
 const BAR_WIDTH: usize = 40;
 /// Labels longer than this are cut.
-const LABEL_MAX: usize = 32;
+const LABEL_MAX: usize = 48;
 
 const ANSI_REFERENCE: &str = "\x1b[36m";
 const ANSI_SELECTED: &str = "\x1b[1m";

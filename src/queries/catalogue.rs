@@ -499,7 +499,8 @@ WHERE (SELECT count(DISTINCT scale) FROM v_judgments
   UNION ALL
   SELECT NULL, 'reference', v.* FROM v WHERE v.area_kind = 'national'
 )
-SELECT rank, area_code, area_name, (SELECT region FROM me) AS region, value,
+SELECT rank, area_code, area_name,
+       CASE WHEN role <> 'reference' THEN (SELECT region FROM me) END AS region, value,
        round(difference, 4) AS difference, ratio, role,
        metric_code AS metric, period_label AS period, unit, _sources
 FROM rows

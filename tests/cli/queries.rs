@@ -377,6 +377,11 @@ fn peers_and_region_compare_a_force_with_its_region() {
     let (rows, _) = run_csv(&db, &["peers", "cambs", "officer-fte"]);
     assert_eq!(column(&rows, "role")[0], "reference");
     assert_eq!(
+        column(&rows, "region")[0],
+        "",
+        "England and Wales is in no region"
+    );
+    assert_eq!(
         rows.len(),
         1 + 1 + 6,
         "England and Wales and the six East forces"
