@@ -10,11 +10,13 @@ use rusqlite::Connection;
 
 use crate::cli::{
     Cli, Command, CompletionsArgs, ExportArgs, GlobalArgs, ImportCommand, ImportReportArgs,
-    InitArgs, ShellArgs, SqlArgs,
+    InitArgs, QueriesArgs, RunArgs, SaveArgs, ShellArgs, SqlArgs, UnsaveArgs,
 };
 use crate::db::{self, Access, DbError};
 use crate::exec::{self, Params, Policy};
+use crate::output::provenance::SourcesMode;
 use crate::output::{self, Format, Options};
+use crate::queries::{self, QueryError};
 use crate::report::{ReportFacts, Subject};
 use crate::seed;
 use crate::shell::catalog::{QueryCatalog, Unavailable};
@@ -62,6 +64,22 @@ pub fn run(cli: Cli) -> Result<()> {
             only_shell(top)?;
             import_report(&global, &args)
         }
+        Some(Command::Queries(args)) => {
+            only_shell(top)?;
+            list_queries(&global, &args)
+        }
+        Some(Command::Run(args)) => {
+            only_shell(top)?;
+            run_query(&global, &args)
+        }
+        Some(Command::Save(args)) => {
+            only_shell(top)?;
+            save_query(&global, &args)
+        }
+        Some(Command::Unsave(args)) => {
+            only_shell(top)?;
+            unsave_query(&global, &args)
+        }
         Some(Command::Check) => {
             only_shell(top)?;
             check(&global)
@@ -105,6 +123,7 @@ fn interactive_shell(global: &GlobalArgs, args: ShellArgs, conn: &Connection) ->
     let options = Options {
         headers: !global.no_header,
         null_text: global.null.clone().unwrap_or_default(),
+        fancy: !no_color(),
     };
     let settings = Settings::interactive(global.format.unwrap_or(Format::Table), options);
     // At the prompt rustyline reads Ctrl-C as a key; while a statement runs the terminal
@@ -195,7 +214,10 @@ pub fn report(error: &anyhow::Error) -> ExitCode {
 
 fn is_usage(error: &anyhow::Error) -> bool {
     error.chain().any(|c| {
-        c.is::<UsageError>() || matches!(c.downcast_ref::<DbError>(), Some(DbError::Missing(_)))
+        c.is::<UsageError>()
+            || matches!(c.downcast_ref::<DbError>(), Some(DbError::Missing(_)))
+            || c.downcast_ref::<QueryError>()
+                .is_some_and(QueryError::is_usage)
     })
 }
 
@@ -204,6 +226,7 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
         c.downcast_ref::<io::Error>()
             .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
             || matches!(c.downcast_ref::<exec::ExecError>(), Some(exec::ExecError::Output(e)) if e.kind() == io::ErrorKind::BrokenPipe)
+            || matches!(c.downcast_ref::<QueryError>(), Some(QueryError::Exec(exec::ExecError::Output(e))) if e.kind() == io::ErrorKind::BrokenPipe)
     })
 }
 
@@ -237,6 +260,11 @@ fn open_database(global: &GlobalArgs, wanted: Access) -> Result<Connection> {
     Ok(db::open(&path, access)?)
 }
 
+/// NO_COLOR (https://no-color.org): set and not empty.
+fn no_color() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+}
+
 fn output_options(global: &GlobalArgs) -> (Format, Options) {
     let format = global
         .format
@@ -244,6 +272,7 @@ fn output_options(global: &GlobalArgs) -> (Format, Options) {
     let options = Options {
         headers: !global.no_header,
         null_text: global.null.clone().unwrap_or_default(),
+        fancy: io::stdout().is_terminal() && !no_color(),
     };
     (format, options)
 }
@@ -512,4 +541,87 @@ fn export(global: &GlobalArgs, args: &ExportArgs) -> Result<()> {
         ]);
     }
     print_rows(global, &["item", "value"], rows)
+}
+
+/// `peel queries [NAME]`: the catalogue as a result (so --format applies), or one
+/// query's help as text.
+fn list_queries(global: &GlobalArgs, args: &QueriesArgs) -> Result<()> {
+    let conn = open_database(global, Access::ReadOnly)?;
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    match &args.name {
+        Some(name) => {
+            let text = queries::describe(&conn, name)?;
+            out.write_all(text.as_bytes())?;
+        }
+        None => {
+            let (format, options) = output_options(global);
+            let mut sink = output::sink(format, &mut out, &options);
+            queries::list_to_sink(Some(&conn), sink.as_mut())?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// `peel run NAME ARGS`: resolve the arguments, print notes on stderr, and run the query
+/// on a read-only connection.
+fn run_query(global: &GlobalArgs, args: &RunArgs) -> Result<()> {
+    let conn = open_database(global, Access::ReadOnly)?;
+    let call = queries::prepare(&conn, &args.name, &args.args)?;
+    if !args.quiet {
+        for note in &call.notes {
+            eprintln!("peel: note: {note}");
+        }
+    }
+    let (format, options) = output_options(global);
+    let sources = match (args.with_sources, format) {
+        (false, _) => SourcesMode::Hide,
+        (true, Format::Table | Format::Markdown | Format::Chart) => SourcesMode::Footnotes,
+        (true, _) => SourcesMode::Column,
+    };
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let result = {
+        let mut sink = output::sink(format, &mut out, &options);
+        call.run(&conn, sink.as_mut(), sources)
+    };
+    match result {
+        Ok(_) => {
+            out.flush()?;
+            Ok(())
+        }
+        Err(e) => {
+            let _ = out.flush();
+            Err(e.into())
+        }
+    }
+}
+
+/// `peel save NAME SQL`: check and store a query in the file.
+fn save_query(global: &GlobalArgs, args: &SaveArgs) -> Result<()> {
+    let sql = match (&args.sql, &args.file) {
+        (Some(sql), _) => sql.clone(),
+        (None, Some(file)) => read_text_file(file)?,
+        (None, None) => bail!(UsageError(
+            "no SQL given: pass it as an argument or with --file".into()
+        )),
+    };
+    let conn = open_database(global, Access::ReadWrite)?;
+    let saved = queries::save(&conn, &args.name, &args.description, &sql, args.replace)?;
+    let query = queries::find(&conn, &saved.name)?;
+    eprintln!(
+        "peel: saved {}; run it with `peel run {}`",
+        saved.name,
+        query.usage()
+    );
+    Ok(())
+}
+
+/// `peel unsave NAME`.
+fn unsave_query(global: &GlobalArgs, args: &UnsaveArgs) -> Result<()> {
+    let conn = open_database(global, Access::ReadWrite)?;
+    queries::unsave(&conn, &args.name)?;
+    eprintln!("peel: removed saved query {}", args.name);
+    Ok(())
 }

@@ -12,12 +12,58 @@ Without a command: on a terminal, `peel` opens the interactive shell (.help list
 commands); with stdin piped (`peel < analysis.sql`), it runs the SQL and dot-commands
 read from stdin, with no prompts, and stops at the first error (--keep-going goes on).
 
+Questions in one command (see `peel queries`):
+  peel run force cambs                 a force's grades and figures beside England and Wales
+  peel run compare officer-fte 2015    every force ranked on a metric, England and Wales as reference
+  peel run grades 2016 effectiveness   the grade grid, forces by question
+  peel run compare population -F chart a bar chart in the terminal
+
 Database: --db PATH, else $PEEL_DB, else ./peel.db. Without --db, a missing file is
 built from the embedded seed on first use (one line on stderr says so); with --db, a
 missing file is an error (except for `peel init`).
 
+Output: data only on stdout, diagnostics and notes on stderr.
+
 Exit status: 0 success (with rows or none), 1 runtime or SQL error, 2 usage or
-parameter error. A closed pipe (peel ... | head) ends quietly with 0.";
+parameter error (unknown query, missing or unresolvable argument). A closed pipe
+(peel ... | head) ends quietly with 0.";
+
+const RUN_AFTER_HELP: &str = "\
+Arguments go by position or as NAME=VALUE (peel run compare officer-fte period=2015).
+Each is checked before the query runs and bound as a value, never pasted into SQL:
+  force   ONS code (E23000023), slug, name, alias, abbreviation (cambs, GMP, N Yorks)
+          or a fragment that names one force (Met, manchester)
+  metric  code (officer-fte), name or fragment; `peel run metrics` lists them
+  period  label, ISO end date (2015-03-31), or a year: the latest period ending in it
+  year    a PEEL year: 2016, or a cycle label such as 2018/19
+  grade   a grade of that year's scale (Outstanding, Good, Adequate from 2021/22,
+          Requires improvement or RI, Inadequate)
+An ambiguous or unknown value is an error (exit 2) that lists what it could be.
+Notes on stderr say how a value was read and when grades span the 2019/2021 change
+of scale (peel-4 to peel-5); grades always compare by rank within a scale.
+
+Canned and saved queries run on a read-only connection. --with-sources adds the
+sources and reports behind each row: footnotes under table, markdown and chart
+output; a `sources` field in csv, tsv, json and jsonl.
+
+Exit status: 0 success (rows or none), 1 runtime or SQL error, 2 usage or parameter
+error.";
+
+const SAVE_AFTER_HELP: &str = "\
+The query is stored in the database file (table saved_queries), so it travels with
+the file. It must prepare, only read, and use only :named parameters. Its parameters
+are text, in order of first use, each required unless the SQL has a line
+  -- default :name = value
+A text value compares as a number with a number column (year = :year works);
+elsewhere write CAST(:x AS INTEGER). SQL that starts with a comment needs `--`
+before it, as below. A saved query cannot take the name of a canned one.
+
+Example:
+  peel save graded-effectiveness --description \"Forces given GRADE for effectiveness in YEAR\" -- \\
+    \"-- default :grade = Good
+     SELECT area_name FROM v_judgments WHERE year = CAST(:year AS INTEGER)
+       AND pillar = 'effectiveness' AND question_code = 'overall' AND grade = :grade\"
+  peel run graded-effectiveness 2016 grade=Outstanding";
 
 /// peel: PEEL police inspection results for England and Wales, in SQLite.
 #[derive(Debug, Parser)]
@@ -103,6 +149,19 @@ pub enum Command {
         after_help = "Install (see the README):\n  bash: peel completions bash > ~/.local/share/bash-completion/completions/peel\n  zsh:  peel completions zsh > ~/.zfunc/_peel   (with fpath+=~/.zfunc before compinit)\n  fish: peel completions fish > ~/.config/fish/completions/peel.fish"
     )]
     Completions(CompletionsArgs),
+    /// List the canned and saved queries, or show one query's parameters and SQL
+    #[command(
+        after_help = "Examples:\n  peel queries\n  peel queries --format json\n  peel queries compare"
+    )]
+    Queries(QueriesArgs),
+    /// Run a canned or saved query by name: peel run NAME [ARG|NAME=VALUE]...
+    #[command(after_help = RUN_AFTER_HELP)]
+    Run(RunArgs),
+    /// Save a query with :named parameters into the database file
+    #[command(after_help = SAVE_AFTER_HELP)]
+    Save(SaveArgs),
+    /// Remove a saved query from the database file
+    Unsave(UnsaveArgs),
 }
 
 /// What `peel import` reads.
@@ -131,6 +190,62 @@ pub struct ImportReportArgs {
     pub replace: bool,
 }
 
+/// Arguments of `peel queries`.
+#[derive(Debug, Args)]
+pub struct QueriesArgs {
+    /// Show this query's usage, parameters and SQL instead of the list
+    #[arg(value_name = "NAME")]
+    pub name: Option<String>,
+}
+
+/// Arguments of `peel run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The query: a canned query (see `peel queries`) or a saved one
+    #[arg(value_name = "NAME")]
+    pub name: String,
+
+    /// Its arguments, by position or as NAME=VALUE
+    #[arg(value_name = "ARG")]
+    pub args: Vec<String>,
+
+    /// Add the sources and reports each row came from
+    #[arg(long)]
+    pub with_sources: bool,
+
+    /// Print no notes on stderr (errors are still printed)
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// Arguments of `peel save`.
+#[derive(Debug, Args)]
+pub struct SaveArgs {
+    /// The name: a-z, 0-9, - and _, starting with a letter
+    #[arg(value_name = "NAME")]
+    pub name: String,
+
+    /// The SQL, with :named parameters
+    #[arg(
+        value_name = "SQL",
+        required_unless_present = "file",
+        conflicts_with = "file"
+    )]
+    pub sql: Option<String>,
+
+    /// Read the SQL from this file
+    #[arg(long, short = 'f', value_name = "FILE")]
+    pub file: Option<PathBuf>,
+
+    /// One line saying what the query answers (shown by `peel queries`)
+    #[arg(long, short = 'd', value_name = "TEXT", default_value = "")]
+    pub description: String,
+
+    /// Overwrite a saved query of the same name
+    #[arg(long)]
+    pub replace: bool,
+}
+
 /// Arguments of `peel export`.
 #[derive(Debug, Args)]
 pub struct ExportArgs {
@@ -149,6 +264,14 @@ pub struct CompletionsArgs {
     /// The shell to complete in
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+/// Arguments of `peel unsave`.
+#[derive(Debug, Args)]
+pub struct UnsaveArgs {
+    /// The saved query to remove
+    #[arg(value_name = "NAME")]
+    pub name: String,
 }
 
 /// Arguments of `peel init`.

@@ -2,8 +2,10 @@
 //! England and Wales, with a command line for analysts.
 //!
 //! Layers, each depending only on those below it:
-//! `app` (commands, exit codes) -> `shell` (the interactive and piped shell) -> `seed`,
-//! `exec` -> `db`, `output` -> `value`.
+//! `app` (commands, exit codes) -> `shell` (interactive and piped) -> `queries` (canned
+//! and saved queries), `import` (report text: `report` parses, `import` stores), `seed`,
+//! `check`, `export` -> `exec` (the one SQL executor), `resolve` (names to codes) -> `db`,
+//! `output` -> `value`.
 //! `db` never prints; `output` never runs SQL; parsing never touches the database.
 
 pub mod app;
@@ -14,7 +16,9 @@ pub mod exec;
 pub mod export;
 pub mod import;
 pub mod output;
+pub mod queries;
 pub mod report;
+pub mod resolve;
 pub mod seed;
 pub mod shell;
 pub mod value;

@@ -3,8 +3,15 @@
 //!
 //! Formats that can stream (csv, tsv, json, jsonl) write each row as it arrives, so a
 //! ten-million-row result never sits in memory; table and markdown need every row to size
-//! their columns, so they buffer.
+//! their columns, so they buffer, as does the chart, which needs the range of its values.
+//!
+//! Beside the formats live two wrappers that reshape a result before a format sees it:
+//! [`pivot`] (a long result into a grid) and [`provenance`] (the `_sources` column into
+//! footnotes or a `sources` field).
 
+mod chart;
+pub mod pivot;
+pub mod provenance;
 mod table;
 
 use std::io::{self, Write};
@@ -31,6 +38,9 @@ pub enum Format {
     /// One field per line (`name = value`), a blank line between rows: for rows too wide
     /// for a table.
     Line,
+    /// A horizontal bar chart of a label and a number (sparklines for series over time),
+    /// drawn in the terminal.
+    Chart,
 }
 
 impl Format {
@@ -51,6 +61,9 @@ pub struct Options {
     pub headers: bool,
     /// How NULL is shown in text formats (JSON always uses null).
     pub null_text: String,
+    /// Let the chart use Unicode blocks and colour; off when stdout is not a terminal or
+    /// NO_COLOR is set, so files and pipes get plain ASCII.
+    pub fancy: bool,
 }
 
 impl Default for Options {
@@ -58,8 +71,47 @@ impl Default for Options {
         Options {
             headers: true,
             null_text: String::new(),
+            fancy: false,
         }
     }
+}
+
+/// How a result set would like to be drawn by the chart format. Other formats ignore it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ChartHint {
+    /// One bar per row: the label is the `label` columns' values joined, the bar the
+    /// `value` column; `title` columns' values (from the first row) head the chart. A row
+    /// whose `role` column is `reference` is the reference (England and Wales): marked on
+    /// every bar; `selected` rows are highlighted.
+    Bars {
+        /// Columns whose values, joined with spaces, label each bar.
+        label: Vec<String>,
+        /// The numeric column drawn.
+        value: String,
+        /// Columns whose first-row values title the chart.
+        title: Vec<String>,
+    },
+    /// One sparkline per series and line: rows with equal `series` values form a series,
+    /// in row order; each [`SparkLine`] draws one numeric column of it.
+    Sparklines {
+        /// Columns whose values identify (and title) a series.
+        series: Vec<String>,
+        /// The column that orders the points (shown as the range covered).
+        x: String,
+        /// The lines drawn for each series.
+        lines: Vec<SparkLine>,
+    },
+}
+
+/// One sparkline of a series.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SparkLine {
+    /// The numeric column drawn.
+    pub column: String,
+    /// The line's label, used when `label_column` is absent or NULL.
+    pub label: String,
+    /// A column whose value (in the series' first row) labels the line.
+    pub label_column: Option<String>,
 }
 
 /// Receives one result set: its columns, then its rows, then the end.
@@ -74,6 +126,16 @@ pub trait RowSink {
     /// cells cut with an ellipsis), so the caller can say so in a footer.
     fn truncated(&self) -> bool {
         false
+    }
+
+    /// How the next result set would like to be charted; called before `begin`. Only the
+    /// chart format uses it.
+    fn hint(&mut self, _hint: &ChartHint) {}
+    /// Lines printed after a result set (`--with-sources`): a title and numbered items.
+    /// Formats meant for reading print them; formats meant for programs carry the same
+    /// facts in a column instead, and ignore this.
+    fn footer(&mut self, _title: &str, _items: &[String]) -> io::Result<()> {
+        Ok(())
     }
 }
 
@@ -122,7 +184,9 @@ pub fn fitted_sink<'w>(
             options: options.clone(),
             columns: Vec::new(),
             rows: Vec::new(),
+            tables: 0,
         }),
+        Format::Chart => Box::new(chart::Chart::new(out, options.clone())),
     }
 }
 
@@ -329,6 +393,8 @@ struct Markdown<'w> {
     options: Options,
     columns: Vec<String>,
     rows: Vec<Vec<Value>>,
+    /// Tables written so far: a blank line must separate two, or Markdown joins them.
+    tables: usize,
 }
 
 fn markdown_cell(text: &str) -> String {
@@ -350,6 +416,10 @@ impl RowSink for Markdown<'_> {
     }
 
     fn end(&mut self) -> io::Result<()> {
+        if self.tables > 0 {
+            writeln!(self.out)?;
+        }
+        self.tables += 1;
         let numeric = numeric_columns(self.columns.len(), &self.rows);
         let header: Vec<String> = self.columns.iter().map(|c| markdown_cell(c)).collect();
         writeln!(self.out, "| {} |", header.join(" | "))?;
@@ -372,10 +442,18 @@ impl RowSink for Markdown<'_> {
         }
         self.out.flush()
     }
+
+    fn footer(&mut self, title: &str, items: &[String]) -> io::Result<()> {
+        writeln!(self.out, "\n**{}**\n", markdown_cell(title))?;
+        for item in items {
+            writeln!(self.out, "- {}", markdown_cell(item))?;
+        }
+        self.out.flush()
+    }
 }
 
 /// A column is numeric when every non-NULL value in it is a number (and it has one).
-fn numeric_columns(count: usize, rows: &[Vec<Value>]) -> Vec<bool> {
+pub(crate) fn numeric_columns(count: usize, rows: &[Vec<Value>]) -> Vec<bool> {
     (0..count)
         .map(|i| {
             let mut any = false;
@@ -486,6 +564,23 @@ mod tests {
         };
         let out = render_to_string(Format::Line, &options, &c, &r[..1]);
         assert!(out.ends_with(" note = -\n"), "{out}");
+    }
+
+    #[test]
+    fn markdown_separates_tables_with_a_blank_line() {
+        let mut buf = Vec::new();
+        {
+            let mut s = sink(Format::Markdown, &mut buf, &Options::default());
+            for _ in 0..2 {
+                s.begin(&["a".into()]).unwrap();
+                s.row(&[Value::Integer(1)]).unwrap();
+                s.end().unwrap();
+            }
+        }
+        assert_eq!(
+            String::from_utf8(buf).unwrap(),
+            "| a |\n| ---: |\n| 1 |\n\n| a |\n| ---: |\n| 1 |\n"
+        );
     }
 
     #[test]

@@ -182,6 +182,14 @@ impl RowSink for Table<'_> {
         table.print(&mut *self.out)?;
         self.out.flush()
     }
+
+    fn footer(&mut self, title: &str, items: &[String]) -> io::Result<()> {
+        writeln!(self.out, "{}", clean(title))?;
+        for item in items {
+            writeln!(self.out, "  {}", clean(item))?;
+        }
+        self.out.flush()
+    }
 }
 
 #[cfg(test)]

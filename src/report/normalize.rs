@@ -14,14 +14,25 @@
 //!    thin or narrow space between digit groups ("23 737") is removed so the
 //!    number stays whole; zero-width characters, soft hyphens and control
 //!    characters are removed; bullet glyphs at the start become "- ".
-//! 3. Remove page furniture around form feeds: bare page numbers, lines that
-//!    repeat at most page breaks (running headers/footers) and anything shaped
-//!    like "PEEL: Police effectiveness 2015 - <force>". Whether the text on
-//!    both sides of a page break is one paragraph is then decided like a
-//!    hard wrap (below).
-//! 4. Unwrap: consecutive non-blank lines are joined into one logical line
-//!    when the second continues the first (see [`join_kind`]). Blank lines
-//!    separate logical lines and set `blank_before`.
+//! 3. Remove page furniture around form feeds: bare page numbers ("12",
+//!    "Page 12", "xii"), short non-heading lines that repeat at half or more
+//!    of the page breaks (running headers/footers), and anywhere in the text
+//!    lines shaped like "PEEL: Police effectiveness 2015 - <force>" (except
+//!    a cover title of that shape on page 1). The blank lines left at a
+//!    break are dropped, so the two sides can join, when the line before
+//!    does not end a sentence, heading or grade, the line after is not a
+//!    bullet, footnote, grade or table row, and the line after starts in
+//!    lower case or the line before fills the wrap width; two or more blank
+//!    lines on one side always stay a paragraph break.
+//! 4. Unwrap: consecutive non-blank lines A, B become one logical line when
+//!    B starts in lower case; or A stops mid-sentence (letter or comma) and
+//!    B starts with a digit; or A ends in a split word (hyphenation rule
+//!    below); or B's first word would not have fitted on A given the wrap
+//!    width (estimated as the 95th percentile line length; texts with one
+//!    line per paragraph have none). Never when B is a bullet, numbered item,
+//!    footnote, grade, "Figure N:" caption or "Source:" line, nor when A is a
+//!    heading, a grade or a table/contents row that ends in a number.
+//!    Blank lines separate logical lines and set `blank_before`.
 //!
 //! ## Hyphenation rule
 //!

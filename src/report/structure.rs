@@ -151,6 +151,11 @@ fn overall_heading(text: &str) -> Option<OverallHead> {
     grade_like(rest).then(|| OverallHead::BadInline(rest.to_string()))
 }
 
+/// A fixed heading, tolerating a trailing colon ("Areas for improvement:").
+fn heading_is(l: &Line, heading: &str) -> bool {
+    l.lower.trim_end_matches(':').trim_end() == heading
+}
+
 /// Length of a "1. " / "12) " item marker, if the line starts with one.
 fn numbered_marker_len(t: &str) -> Option<usize> {
     let digits = t.bytes().take_while(u8::is_ascii_digit).count();
@@ -256,7 +261,7 @@ pub(crate) fn parse(doc: &Normalized) -> Result<ReportFacts, ParseError> {
     let mut published = None;
     let mut isbn = None;
     for l in lines.iter().skip(ti + 1).take(30) {
-        if l.lower == "contents"
+        if heading_is(l, "contents")
             || overall_heading(&l.text).is_some()
             || question_heading(&l.lower).is_some()
         {
@@ -377,7 +382,7 @@ impl Parser<'_> {
                 i += 1;
                 continue;
             }
-            if l.lower == "contents" {
+            if heading_is(l, "contents") {
                 toc = true;
                 i += 1;
                 continue;
@@ -392,7 +397,7 @@ impl Parser<'_> {
                 i = self.grade_after(i, code, true)?;
                 continue;
             }
-            if l.lower == "summary of findings" {
+            if heading_is(l, "summary of findings") {
                 self.prose = ProseCtx::default();
                 match self.question {
                     Some(code) => i = self.grade_after(i, code, false)?,
@@ -400,7 +405,7 @@ impl Parser<'_> {
                 }
                 continue;
             }
-            if l.lower == "areas for improvement" {
+            if heading_is(l, "areas for improvement") {
                 afi = Some(Afi {
                     code: self.question.unwrap_or("overall"),
                     current: None,
@@ -408,7 +413,7 @@ impl Parser<'_> {
                 i += 1;
                 continue;
             }
-            if l.lower == "force in numbers" {
+            if heading_is(l, "force in numbers") {
                 self.question = None;
                 i = figures::force_in_numbers(
                     self.lines,
@@ -418,7 +423,7 @@ impl Parser<'_> {
                 )?;
                 continue;
             }
-            if l.lower == "introduction" || l.lower.starts_with("annex ") {
+            if heading_is(l, "introduction") || l.lower.starts_with("annex ") {
                 self.question = None;
                 i += 1;
                 continue;

@@ -5,6 +5,7 @@ mod util;
 mod import; // report text import: facts in the views, dry runs, duplicates, bad files
 mod init; // building databases: init, the default database, refusing to overwrite
 mod open; // files peel must refuse: missing, not a database, newer, foreign
+mod queries; // canned and saved queries: the catalogue on the seed, parameters, injection, exit codes
 mod seed_facts; // facts from the seed read back through the views, checked by hand
 mod share; // export, check, self-description, other clients, hostile files
 mod shell; // the shell with piped stdin: every dot-command, errors, completions scripts

@@ -455,18 +455,6 @@ fn synthetic_northumbria_matches_hand_written_expectation() {
     );
 }
 
-#[test]
-fn facts_serialize_with_kebab_case_subjects() {
-    // The database layer serializes facts; pin the wire form of Subject.
-    let facts = parse_fixture(SEED);
-    let first = facts
-        .figures
-        .iter()
-        .find(|f| f.subject == Subject::EnglandAndWales)
-        .expect("an England and Wales figure");
-    assert_eq!(first.metric_code, "asb-per-1000");
-}
-
 // ---------------------------------------------------------------------------
 // Errors
 

@@ -1,0 +1,331 @@
+use std::collections::BTreeSet;
+
+use rusqlite::{Batch, Connection, fallible_iterator::FallibleIterator};
+
+use super::*;
+use crate::output::{Format, Options, sink};
+use crate::{db, exec, seed};
+
+fn fresh() -> Connection {
+    let conn = Connection::open_in_memory().unwrap();
+    db::configure(&conn).unwrap();
+    db::create_schema(&conn).unwrap();
+    conn
+}
+
+fn seeded() -> Connection {
+    let mut conn = Connection::open_in_memory().unwrap();
+    db::configure(&conn).unwrap();
+    let tx = conn.transaction().unwrap();
+    db::create_schema(&tx).unwrap();
+    seed::load(&tx).unwrap();
+    tx.commit().unwrap();
+    conn
+}
+
+/// Prepares every statement of `sql`, asserting each only reads, and returns the
+/// parameter names used and the number of statements.
+fn analyse(conn: &Connection, what: &str, sql: &str) -> (BTreeSet<String>, usize) {
+    let mut names = BTreeSet::new();
+    let mut statements = 0;
+    for chunk in exec::split_statements(sql) {
+        let mut batch = Batch::new(conn, chunk.text);
+        let stmt = match batch.next() {
+            Ok(Some(stmt)) => stmt,
+            Ok(None) => continue,
+            Err(e) => panic!("{what}: does not prepare: {e}\n{}", chunk.text),
+        };
+        statements += 1;
+        assert!(stmt.readonly(), "{what}: statement {statements} writes");
+        for i in 1..=stmt.parameter_count() {
+            let name = stmt
+                .parameter_name(i)
+                .unwrap_or_else(|| panic!("{what}: positional parameter {i}"));
+            assert!(name.starts_with(':'), "{what}: {name} is not :named");
+            names.insert(name[1..].to_string());
+        }
+    }
+    (names, statements)
+}
+
+#[test]
+fn every_canned_query_prepares_reads_only_and_declares_exactly_its_parameters() {
+    let conn = fresh();
+    let mut seen = BTreeSet::new();
+    for q in CATALOGUE {
+        assert!(seen.insert(q.name), "{} listed twice", q.name);
+        assert!(
+            check_name_shape(q.name),
+            "{}: not a name a shell can type",
+            q.name
+        );
+        let (used, statements) = analyse(&conn, q.name, q.sql);
+        assert!(statements >= 1, "{}: no statement", q.name);
+        let declared: BTreeSet<String> = q.params.iter().map(|p| p.name.to_string()).collect();
+        assert_eq!(
+            declared.len(),
+            q.params.len(),
+            "{}: a parameter twice",
+            q.name
+        );
+        assert_eq!(used, declared, "{}: parameters used vs declared", q.name);
+        if !q.notes.is_empty() {
+            let (in_notes, _) = analyse(&conn, &format!("{} notes", q.name), q.notes);
+            assert!(
+                in_notes.is_subset(&declared),
+                "{}: notes use undeclared {:?}",
+                q.name,
+                in_notes.difference(&declared).collect::<Vec<_>>()
+            );
+        }
+        assert!(
+            q.shapes.len() <= statements,
+            "{}: more shapes than results",
+            q.name
+        );
+        for p in q.params {
+            let dependency = match p.kind {
+                Kind::Period { metric } => Some((metric, "metric")),
+                Kind::Grade { year } => Some((year, "year")),
+                _ => None,
+            };
+            if let Some((name, what)) = dependency {
+                let target = q.params.iter().find(|t| t.name == name);
+                assert!(
+                    matches!(
+                        (target.map(|t| t.kind), what),
+                        (Some(Kind::Metric), "metric") | (Some(Kind::Year), "year")
+                    ),
+                    "{}: {} depends on a missing {what} parameter {name}",
+                    q.name,
+                    p.name
+                );
+            }
+        }
+        // Required parameters come first, so positions mean the same in every call.
+        let first_optional = q
+            .params
+            .iter()
+            .position(|p| p.default != Fallback::Required)
+            .unwrap_or(q.params.len());
+        assert!(
+            q.params[first_optional..]
+                .iter()
+                .all(|p| p.default != Fallback::Required),
+            "{}: a required parameter after an optional one",
+            q.name
+        );
+    }
+}
+
+fn check_name_shape(name: &str) -> bool {
+    name.chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// Runs a query by name with arguments, into CSV.
+fn csv(conn: &Connection, name: &str, args: &[&str]) -> Result<(Call, String), QueryError> {
+    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    let call = prepare(conn, name, &args)?;
+    let mut out = Vec::new();
+    {
+        let mut s = sink(Format::Csv, &mut out, &Options::default());
+        call.run(conn, s.as_mut(), SourcesMode::Hide)?;
+    }
+    Ok((call, String::from_utf8(out).unwrap()))
+}
+
+#[test]
+fn every_canned_query_runs_on_the_seed_with_its_example_and_without_arguments() {
+    let conn = seeded();
+    for q in CATALOGUE {
+        let args: Vec<&str> = q.example.split_whitespace().collect();
+        let (_, out) =
+            csv(&conn, q.name, &args).unwrap_or_else(|e| panic!("{} {}: {e}", q.name, q.example));
+        // The seed has no imported report, so no areas for improvement yet.
+        if q.name != "improvements" {
+            assert!(
+                out.lines().count() >= 2,
+                "{} {}: no rows\n{out}",
+                q.name,
+                q.example
+            );
+        }
+        let required = q
+            .params
+            .iter()
+            .filter(|p| p.default == Fallback::Required)
+            .count();
+        if required == 0 {
+            csv(&conn, q.name, &[]).unwrap_or_else(|e| panic!("{}: {e}", q.name));
+        }
+    }
+}
+
+#[test]
+fn arguments_bind_by_position_or_name() {
+    let conn = seeded();
+    let call = prepare(
+        &conn,
+        "compare",
+        &["period=2015".to_string(), "officer-fte".to_string()],
+    )
+    .unwrap();
+    assert_eq!(call.params[":metric"], Value::Text("officer-fte".into()));
+    assert_eq!(
+        call.params[":period"],
+        Value::Text("as at 30 September 2015".into())
+    );
+    assert_eq!(call.params[":kind"], Value::Text("force".into()));
+    assert_eq!(
+        call.notes,
+        ["period \"2015\" is as at 30 September 2015 (the latest period ending in 2015)"]
+    );
+    let call = prepare(&conn, "trend", &["FORCE=cambs".into()]).unwrap();
+    assert_eq!(call.params[":force"], Value::Text("E23000023".into()));
+    assert_eq!(call.params[":metric"], Value::Null);
+}
+
+#[test]
+fn call_mistakes_are_usage_errors_that_show_the_usage() {
+    let conn = seeded();
+    let err = |name: &str, args: &[&str]| {
+        let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        let e = prepare(&conn, name, &args).unwrap_err();
+        assert!(e.is_usage(), "{e}");
+        e.to_string()
+    };
+    assert_eq!(
+        err("compare", &[]),
+        "compare: missing METRIC (a metric: code (officer-fte), name or fragment; see `peel run metrics`); usage: peel run compare METRIC [PERIOD] [KIND]"
+    );
+    assert!(
+        err("force", &["cambs", "extra"]).contains("too many arguments (1 not used: \"extra\")")
+    );
+    assert!(err("compare", &["officer-fte", "perod=2015"]).contains("unknown parameter \"perod\""));
+    assert!(err("grades", &["year=2016", "year=2017"]).contains("YEAR given twice"));
+    assert_eq!(
+        err("comapre", &[]),
+        "no query named \"comapre\" (did you mean compare?); list them with `peel queries`"
+    );
+    assert_eq!(
+        err("force", &["x' OR '1'='1"]),
+        "force: unknown force \"x' OR '1'='1\"; list them with `peel run forces`"
+    );
+    assert!(err("graded", &["adequate", "2016"]).contains(
+        "Adequate is not a grade of the peel-4 scale used in 2016; its grades: Outstanding, Good, Requires improvement, Inadequate, Not graded"
+    ));
+    assert!(err("grades", &["2019"]).contains("did you mean 2018 (2018/19)?"));
+    assert!(err("compare", &["officer-fte", "2020"]).contains("no period ends in 2020"));
+}
+
+#[test]
+fn a_metric_without_figures_gives_no_rows_and_a_note() {
+    let conn = seeded();
+    let (call, out) = csv(&conn, "compare", &["asb-per-1000"]).unwrap();
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert_eq!(call.notes, ["no asb-per-1000 figures in this database yet"]);
+}
+
+#[test]
+fn the_grade_grid_is_a_pivot() {
+    let conn = seeded();
+    let (_, out) = csv(&conn, "grades", &["2016", "effectiveness"]).unwrap();
+    let mut lines = out.lines();
+    assert_eq!(
+        lines.next(),
+        Some(
+            "area_code,area_name,effectiveness,effectiveness: investigation,effectiveness: prevention,effectiveness: serious-organised-crime,effectiveness: vulnerability"
+        )
+    );
+    assert!(out.contains("\nE23000008,Durham,Outstanding,"), "{out}");
+    assert_eq!(out.lines().count(), 44);
+}
+
+#[test]
+fn saved_queries_are_checked_listed_run_and_removed() {
+    let conn = seeded();
+    let sql = "-- default :grade = Good\nSELECT area_name FROM v_judgments WHERE year = CAST(:year AS INTEGER) AND grade = :grade AND question_code = 'overall' AND pillar = 'effectiveness' ORDER BY area_name";
+    let saved = save(
+        &conn,
+        "good-forces",
+        "Forces graded GRADE on effectiveness",
+        sql,
+        false,
+    )
+    .unwrap();
+    assert_eq!(saved.name, "good-forces");
+    let q = find(&conn, "good-forces").unwrap();
+    assert_eq!(q.usage(), "good-forces YEAR [GRADE]");
+    let (_, out) = csv(&conn, "good-forces", &["2016", "grade=Outstanding"]).unwrap();
+    assert_eq!(out, "area_name\nDurham\n");
+    let (_, out) = csv(&conn, "good-forces", &["2016"]).unwrap();
+    assert_eq!(out.lines().count(), 29);
+    assert!(
+        list(Some(&conn))
+            .unwrap()
+            .iter()
+            .any(|i| i.name == "good-forces" && i.origin == Origin::Saved)
+    );
+    assert_eq!(complete_names(Some(&conn), "good"), ["good-forces"]);
+
+    let invalid =
+        |name: &str, sql: &str| save(&conn, name, "", sql, false).unwrap_err().to_string();
+    assert!(invalid("good-forces", "SELECT 1").contains("use --replace"));
+    assert!(invalid("compare", "SELECT 1").contains("cannot shadow"));
+    assert!(invalid("Bad Name", "SELECT 1").contains("not a valid query name"));
+    assert!(invalid("w", "DELETE FROM areas").contains("may only read"));
+    assert!(invalid("w", "ATTACH 'x.db' AS x").contains("may only read"));
+    assert!(invalid("p", "SELECT ?").contains("positional"));
+    assert!(invalid("p", "SELECT @x").contains("must be written :x"));
+    assert!(
+        invalid("d", "-- default :y = 1\nSELECT :x").contains(":y, which the SQL does not use")
+    );
+    let e = save(&conn, "s", "", "SELEC 1", false).unwrap_err();
+    assert!(
+        !e.is_usage() && e.to_string().contains("syntax error"),
+        "{e}"
+    );
+
+    unsave(&conn, "good-forces").unwrap();
+    assert!(matches!(
+        unsave(&conn, "good-forces"),
+        Err(QueryError::NotSaved(_))
+    ));
+    assert!(unsave(&conn, "compare").unwrap_err().is_usage());
+}
+
+#[test]
+fn completion_offers_values_of_the_next_parameter_and_names() {
+    let conn = seeded();
+    assert_eq!(
+        complete_names(None, "grade"),
+        ["grades", "grade-changes", "grade-counts", "graded"]
+    );
+    assert_eq!(
+        complete_argument(&conn, "force", &[], "camb"),
+        ["cambridgeshire"]
+    );
+    assert_eq!(
+        complete_argument(&conn, "compare", &["officer-fte".into()], "as at 3"),
+        [
+            "as at 30 June 2018",
+            "as at 30 September 2015",
+            "as at 31 March 2015",
+            "as at 30 September 2014"
+        ]
+    );
+    assert_eq!(
+        complete_argument(&conn, "compare", &["officer-fte".into()], "ki"),
+        ["kind="]
+    );
+    assert_eq!(
+        complete_argument(&conn, "compare", &[], "kind=reg"),
+        ["kind=region"]
+    );
+    assert_eq!(
+        complete_argument(&conn, "grade-counts", &[], "201"),
+        ["2014", "2015", "2016", "2017", "2018"]
+    );
+    assert!(complete_argument(&conn, "nosuch", &[], "").is_empty());
+}

@@ -1,0 +1,853 @@
+//! Canned and saved queries end to end: every canned query on the seed database, with
+//! expected values copied by hand from the seed files (file and line named), parameter
+//! errors and their suggestions, injection attempts, saved queries travelling with the
+//! file, formats, and exit codes.
+
+use std::path::{Path, PathBuf};
+
+use crate::util::*;
+
+fn seeded() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = seeded_db(dir.path());
+    (dir, db)
+}
+
+/// Runs `peel run ARGS` as CSV and returns (header + rows, stderr).
+fn run_csv(db: &Path, args: &[&str]) -> (Vec<Vec<String>>, String) {
+    let mut full = vec!["--format", "csv", "run"];
+    full.extend_from_slice(args);
+    let out = run(db, &full);
+    (csv_rows(&stdout_ok(&out)), stderr(&out))
+}
+
+/// The value of `column` in each row, header excluded.
+fn column(rows: &[Vec<String>], name: &str) -> Vec<String> {
+    let i = rows[0]
+        .iter()
+        .position(|c| c == name)
+        .unwrap_or_else(|| panic!("no column {name} in {:?}", rows[0]));
+    rows[1..].iter().map(|r| r[i].clone()).collect()
+}
+
+/// The first row whose `key` column equals `value`, as (column, value) lookups.
+fn row<'a>(rows: &'a [Vec<String>], key: &str, value: &str) -> impl Fn(&str) -> String + 'a {
+    let k = rows[0].iter().position(|c| c == key).unwrap();
+    let r = rows[1..]
+        .iter()
+        .find(|r| r[k] == value)
+        .unwrap_or_else(|| panic!("no row with {key} = {value}"))
+        .clone();
+    let header = rows[0].clone();
+    move |name: &str| {
+        let i = header.iter().position(|c| c == name).unwrap();
+        r[i].clone()
+    }
+}
+
+#[test]
+fn grades_2016_effectiveness_is_a_grid_with_durham_outstanding_and_bedfordshire_inadequate() {
+    // peel_2016_effectiveness_all43.csv lines 10 and 28.
+    let (_d, db) = seeded();
+    let (rows, _) = run_csv(&db, &["grades", "2016", "effectiveness"]);
+    assert_eq!(&rows[0][..3], ["area_code", "area_name", "effectiveness"]);
+    assert_eq!(rows.len(), 44, "43 forces and a header");
+    assert_eq!(
+        row(&rows, "area_name", "Durham")("effectiveness"),
+        "Outstanding"
+    );
+    assert_eq!(
+        row(&rows, "area_name", "Bedfordshire")("effectiveness"),
+        "Inadequate"
+    );
+    assert_eq!(row(&rows, "area_name", "Durham")("area_code"), "E23000008");
+}
+
+#[test]
+fn grade_counts_2016_match_the_published_national_counts() {
+    // peel_2016_effectiveness_all43.csv counted by hand, and seed/grade_counts.csv lines
+    // 14 to 17 (HMIC's published national counts).
+    let (_d, db) = seeded();
+    let (rows, _) = run_csv(&db, &["grade-counts", "2016"]);
+    let overall: Vec<(String, String, String)> = rows[1..]
+        .iter()
+        .filter(|r| r[1] == "effectiveness" && r[2] == "overall")
+        .map(|r| (r[3].clone(), r[5].clone(), r[6].clone()))
+        .collect();
+    let expect = |g: &str, n: &str| (g.to_string(), n.to_string(), n.to_string());
+    assert_eq!(
+        overall,
+        [
+            expect("Outstanding", "1"),
+            expect("Good", "28"),
+            expect("Requires improvement", "13"),
+            expect("Inadequate", "1")
+        ]
+    );
+    assert_eq!(
+        rows[0],
+        [
+            "cycle",
+            "pillar",
+            "question_code",
+            "grade",
+            "grade_rank",
+            "forces",
+            "published"
+        ]
+    );
+}
+
+#[test]
+fn compare_puts_england_and_wales_first_as_the_reference_row() {
+    // ho_police_officer_fte_2014_2015.csv line 56: "Total 43 forces,...,125184.76" is the
+    // latest (September 2015) England and Wales figure.
+    let (_d, db) = seeded();
+    let (rows, err) = run_csv(&db, &["compare", "officer-fte"]);
+    let first = row(&rows, "role", "reference");
+    assert_eq!(
+        rows[1][rows[0].iter().position(|c| c == "role").unwrap()],
+        "reference"
+    );
+    assert_eq!(first("area_name"), "England and Wales");
+    assert_eq!(first("rank"), "");
+    assert_eq!(first("value"), "125184.76");
+    assert_eq!(first("period"), "as at 30 September 2015");
+    assert_eq!(rows.len(), 1 + 1 + 43);
+    assert!(
+        err.contains("period is the latest with officer-fte figures: as at 30 September 2015"),
+        "{err}"
+    );
+    // Cambridgeshire, line 31: 1358.1599999999996, stored as printed.
+    let cambs = row(&rows, "area_code", "E23000023");
+    assert_eq!(cambs("value"), "1358.16");
+}
+
+#[test]
+fn compare_population_ranks_the_met_first() {
+    // ons_pfa_population_mye2018.csv line 41: "E23000001,Metropolitan Police,8899400".
+    let (_d, db) = seeded();
+    let (rows, _) = run_csv(&db, &["compare", "population"]);
+    let met = row(&rows, "rank", "1");
+    assert_eq!(met("area_name"), "Metropolitan Police");
+    assert_eq!(met("value"), "8899400");
+    // Line 3: England and Wales 59115800; 8899400 / 59115800 = 0.1505.
+    assert_eq!(met("ratio"), "0.1505");
+    assert_eq!(row(&rows, "role", "reference")("value"), "59115800");
+}
+
+#[test]
+fn compare_a_period_given_as_a_year_a_date_or_a_label() {
+    // ho_police_officer_fte_2014_2015.csv line 31: Cambridgeshire 1354.36 (Sep 2014),
+    // 1361.95 (Mar 2015).
+    let (_d, db) = seeded();
+    for (period, value) in [
+        ("2014", "1354.36"),
+        ("2015-03-31", "1361.95"),
+        ("as at 31 March 2015", "1361.95"),
+        ("march 2015", "1361.95"),
+    ] {
+        let (rows, _) = run_csv(&db, &["compare", "officer-fte", period]);
+        assert_eq!(
+            row(&rows, "area_code", "E23000023")("value"),
+            value,
+            "{period}"
+        );
+    }
+    // Regions: line 29 "Eastern,10185.69,10130.62,9967.09".
+    let (rows, _) = run_csv(&db, &["compare", "officer-fte", "2014", "kind=region"]);
+    assert_eq!(row(&rows, "area_name", "East")("value"), "10185.69");
+    assert_eq!(rows.len(), 1 + 1 + 9);
+}
+
+#[test]
+fn compare_a_metric_without_figures_is_empty_with_a_note() {
+    let (_d, db) = seeded();
+    stdout_ok(&run(
+        &db,
+        &[
+            "sql",
+            "INSERT INTO metrics (code, name, unit, definition)
+             VALUES ('stop-search-per-1000', 'Stop and search per 1,000 population',
+                     'per 1,000 population', 'Stop and search, not yet loaded')",
+        ],
+    ));
+    let (rows, err) = run_csv(&db, &["compare", "stop-search-per-1000"]);
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert!(
+        err.contains("no stop-search-per-1000 figures in this database yet"),
+        "{err}"
+    );
+}
+
+#[test]
+fn compare_a_report_figure_puts_england_and_wales_first_as_reference() {
+    // seed report lines 182 and 184: Cambridgeshire 28.6, England and Wales 32.9 anti-social
+    // behaviour incidents per 1,000 population, 12 months to 30 June 2015.
+    let (_d, db) = seeded();
+    let (rows, _) = run_csv(&db, &["compare", "asb-per-1000", "2015"]);
+    assert_eq!(
+        column(&rows, "area_name"),
+        ["England and Wales", "Cambridgeshire"]
+    );
+    assert_eq!(column(&rows, "role"), ["reference", "area"]);
+    assert_eq!(column(&rows, "value"), ["32.9", "28.6"]);
+    assert_eq!(column(&rows, "period")[1], "12 months to 30 June 2015");
+}
+
+#[test]
+fn force_cambs_is_cambridgeshire_with_grades_and_figures() {
+    let (_d, db) = seeded();
+    let out = run(&db, &["--format", "csv", "run", "force", "cambs"]);
+    let text = stdout_ok(&out);
+    assert!(
+        stderr(&out).contains("force \"cambs\" is Cambridgeshire (E23000023)"),
+        "{}",
+        stderr(&out)
+    );
+    // Two results: the grades, then the figures.
+    let (grades, figures) = text.split_once("\narea_name,metric,").unwrap();
+    let grades = csv_rows(grades);
+    // peel_pillar_judgments_2015_2018.csv lines 9 and 12: effectiveness RI in 2017, Good
+    // in 2018.
+    let eff = row(&grades, "pillar", "effectiveness");
+    assert_eq!(
+        (
+            eff("cycle"),
+            eff("grade"),
+            eff("previous_grade"),
+            eff("direction")
+        ),
+        (
+            "2018/19".into(),
+            "Good".into(),
+            "Requires improvement".into(),
+            "up".into()
+        )
+    );
+    let figures = csv_rows(&format!("area_name,metric,{figures}"));
+    // ons_pfa_population_mye2018.csv: "E23000023,Cambridgeshire,852500,339200".
+    let pop = row(&figures, "metric", "population");
+    assert_eq!(
+        (pop("value"), pop("national_value"), pop("ratio")),
+        ("852500".into(), "59115800".into(), "0.0144".into())
+    );
+    assert_eq!(row(&figures, "metric", "officer-fte")("value"), "1358.16");
+}
+
+#[test]
+fn forces_resolve_from_codes_slugs_names_aliases_and_fragments() {
+    let (_d, db) = seeded();
+    for input in [
+        "E23000023",
+        "cambridgeshire",
+        "Cambridgeshire Constabulary",
+        "cambs",
+        "Cambs",
+        "cambridge",
+    ] {
+        let (rows, _) = run_csv(&db, &["history", input]);
+        assert!(
+            column(&rows, "area_name")
+                .iter()
+                .all(|n| n == "Cambridgeshire"),
+            "{input}"
+        );
+    }
+    let (rows, _) = run_csv(&db, &["history", "Met"]);
+    assert_eq!(column(&rows, "area_name")[0], "Metropolitan Police");
+    let (rows, _) = run_csv(&db, &["history", "GMP"]);
+    assert_eq!(column(&rows, "area_name")[0], "Greater Manchester");
+}
+
+#[test]
+fn trend_shows_each_period_with_the_change_and_england_and_wales() {
+    // ho_police_officer_fte_2014_2015.csv lines 31 and 56.
+    let (_d, db) = seeded();
+    let (rows, _) = run_csv(&db, &["trend", "cambs", "officer-fte"]);
+    assert_eq!(column(&rows, "value"), ["1354.36", "1361.95", "1358.16"]);
+    assert_eq!(column(&rows, "change"), ["", "7.59", "-3.79"]);
+    assert_eq!(
+        column(&rows, "national_value"),
+        ["127077.36", "126818.09", "125184.76"]
+    );
+    assert_eq!(
+        column(&rows, "national_change"),
+        ["", "-259.27", "-1633.33"]
+    );
+}
+
+#[test]
+fn trend_chart_draws_a_sparkline_per_metric_in_plain_characters() {
+    let (_d, db) = seeded();
+    let out = stdout_ok(&run(&db, &["--format", "chart", "run", "trend", "cambs"]));
+    assert!(out.is_ascii(), "{out}");
+    assert!(
+        out.contains(
+            "Police officers (FTE), fte: 3 points, 2014-09-30 to 2015-09-30\n  Cambridgeshire     _#=  1354.36 -> 1358.16  (+3.8, +0.28%)\n  England and Wales  #+_  127077.36 -> 125184.76  (-1892.6, -1.49%)\n"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("Population, persons: 1 point, 2018-06-30"),
+        "{out}"
+    );
+}
+
+#[test]
+fn compare_chart_marks_england_and_wales() {
+    let (_d, db) = seeded();
+    let out = stdout_ok(&run(
+        &db,
+        &["--format", "chart", "run", "compare", "population"],
+    ));
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], "population, as at 30 June 2018, persons");
+    assert!(lines[1].starts_with(" England and Wales"), "{out}");
+    assert!(lines[1].ends_with("59115800  (off the scale)"), "{out}");
+    assert!(
+        lines[2].starts_with(" Metropolitan Police   8899400  ####"),
+        "{out}"
+    );
+    assert_eq!(
+        lines.last(),
+        Some(&"off the scale: England and Wales = 59115800 (reference)")
+    );
+    assert!(out.is_ascii());
+}
+
+#[test]
+fn grade_changes_by_rank_and_the_scale_change_note() {
+    // peel_pillar_judgments_2015_2018.csv lines 46 and 49: Bedfordshire effectiveness
+    // Inadequate (2016) then Requires improvement (2017); lines 6 and 9: Cambridgeshire
+    // Good then Requires improvement.
+    let (_d, db) = seeded();
+    let (rows, err) = run_csv(&db, &["grade-changes", "2016", "2017", "effectiveness"]);
+    let beds = row(&rows, "area_name", "Bedfordshire");
+    assert_eq!(
+        (
+            beds("from_grade"),
+            beds("to_grade"),
+            beds("direction"),
+            beds("steps")
+        ),
+        (
+            "Inadequate".into(),
+            "Requires improvement".into(),
+            "up".into(),
+            "1".into()
+        )
+    );
+    let cambs = row(&rows, "area_name", "Cambridgeshire");
+    assert_eq!(
+        (cambs("question_code"), cambs("direction")),
+        ("overall".into(), "down".into())
+    );
+    assert!(column(&rows, "pillar").iter().all(|p| p == "effectiveness"));
+    assert_eq!(err, "");
+
+    let (rows, err) = run_csv(&db, &["grade-changes", "2018/19", "2023"]);
+    assert_eq!(rows.len(), 1);
+    assert!(
+        err.contains("2018/19 is graded on the peel-4 scale and 2023-25 on peel-5"),
+        "{err}"
+    );
+    assert!(err.contains("grades compare by rank"), "{err}");
+}
+
+#[test]
+fn history_notes_the_change_of_scale() {
+    // Cambridgeshire has peel-4 grades (2015 to 2018/19) and a 2023-25 peel-5 grade
+    // (peel_question_and_area_judgments.csv line 36: police powers, Outstanding).
+    let (_d, db) = seeded();
+    let (rows, err) = run_csv(&db, &["history", "cambs"]);
+    assert!(
+        err.contains("span the 2019/2021 change of scale (peel-4 to peel-5"),
+        "{err}"
+    );
+    let powers = row(&rows, "question_code", "police-powers");
+    assert_eq!(
+        (powers("cycle"), powers("grade")),
+        ("2023-25".into(), "Outstanding".into())
+    );
+    assert_eq!(rows[0].last().map(String::as_str), Some("derived"));
+}
+
+#[test]
+fn graded_lists_forces_given_a_grade() {
+    // peel_2017_legitimacy_all43.csv: six forces requires improvement in 2017.
+    let (_d, db) = seeded();
+    let (rows, err) = run_csv(&db, &["graded", "RI", "2017", "legitimacy"]);
+    assert_eq!(
+        column(&rows, "area_name"),
+        [
+            "City of London",
+            "Cleveland",
+            "Northamptonshire",
+            "Warwickshire",
+            "West Mercia",
+            "West Midlands"
+        ]
+    );
+    assert!(
+        err.contains("grade \"RI\" is Requires improvement"),
+        "{err}"
+    );
+}
+
+#[test]
+fn peers_and_region_compare_a_force_with_its_region() {
+    let (_d, db) = seeded();
+    let (rows, _) = run_csv(&db, &["peers", "cambs", "officer-fte"]);
+    assert_eq!(column(&rows, "role")[0], "reference");
+    assert_eq!(
+        column(&rows, "region")[0],
+        "",
+        "England and Wales is in no region"
+    );
+    assert_eq!(
+        rows.len(),
+        1 + 1 + 6,
+        "England and Wales and the six East forces"
+    );
+    let me = row(&rows, "role", "selected");
+    assert_eq!(
+        (me("area_name"), me("region")),
+        ("Cambridgeshire".into(), "East".into())
+    );
+
+    // ho_police_officer_fte_2014_2015.csv lines 29 and 31.
+    let (rows, _) = run_csv(&db, &["region", "cambs", "officer-fte"]);
+    assert_eq!(
+        column(&rows, "region_value"),
+        ["10185.69", "10130.62", "9967.09"]
+    );
+    assert_eq!(column(&rows, "forces_in_region"), ["6", "6", "6"]);
+    // 1354.36 / 10185.69 = 0.13297...
+    assert_eq!(column(&rows, "ratio_to_region")[0], "0.133");
+}
+
+#[test]
+fn improvements_come_from_imported_reports() {
+    // The default database imports seed/reports/peel-effectiveness-2015-cambridgeshire.txt:
+    // one area for improvement under prevention (line 404), two under investigation
+    // (lines 544, 545), one under serious and organised crime (line 677).
+    let (_d, db) = seeded();
+    let text = "The constabulary should use evidence of 'what works' drawn from other forces, academics and partners to continually improve its approach to the prevention of crime and anti-social behaviour. There should be routine evaluation of tactics and sharing of effective practice.";
+    let (rows, _) = run_csv(&db, &["improvements", "cambs"]);
+    assert_eq!(
+        column(&rows, "question_code"),
+        [
+            "prevention",
+            "investigation",
+            "investigation",
+            "serious-organised-crime"
+        ]
+    );
+    assert_eq!(column(&rows, "text")[0], text);
+    let (rows, _) = run_csv(&db, &["improvements", "durham"]);
+    assert_eq!(rows.len(), 1, "Durham has no imported report: {rows:?}");
+}
+
+#[test]
+fn catalogue_queries_describe_the_database() {
+    let (_d, db) = seeded();
+    let (rows, _) = run_csv(&db, &["forces", "east"]);
+    assert_eq!(
+        column(&rows, "area_name"),
+        [
+            "Bedfordshire",
+            "Cambridgeshire",
+            "Essex",
+            "Hertfordshire",
+            "Norfolk",
+            "Suffolk"
+        ]
+    );
+    let (rows, _) = run_csv(&db, &["forces"]);
+    assert_eq!(rows.len(), 44);
+    let (rows, _) = run_csv(&db, &["metrics", "officer"]);
+    assert_eq!(column(&rows, "metric"), ["officer-fte"]);
+    // ho_police_officer_fte_2014_2015.csv: 43 forces, 9 English regions, Wales and the
+    // England and Wales total: 54 areas, in 3 periods.
+    assert_eq!(
+        (column(&rows, "areas"), column(&rows, "periods")),
+        (vec!["54".to_string()], vec!["3".to_string()])
+    );
+    let (rows, _) = run_csv(&db, &["periods"]);
+    assert_eq!(
+        column(&rows, "period"),
+        [
+            "as at 30 June 2018",
+            "as at 30 September 2015",
+            "12 months to 30 June 2015",
+            "as at 30 June 2015",
+            "12 months to 31 March 2015",
+            "as at 31 March 2015",
+            "as at 30 September 2014",
+            "12 months to 30 June 2014",
+            "12 months to 31 March 2014"
+        ]
+    );
+    let (rows, _) = run_csv(&db, &["years"]);
+    let y2021 = row(&rows, "year", "2021");
+    assert_eq!(
+        (y2021("cycle"), y2021("scale")),
+        ("2021/22".into(), "peel-5".into())
+    );
+    // 2014: the two crime-inspection grades the seed report cites (lines 76 and 86).
+    assert_eq!(row(&rows, "year", "2014")("judgments"), "2");
+}
+
+#[test]
+fn parameter_errors_exit_2_and_say_what_was_meant() {
+    let (_d, db) = seeded();
+    let fails = |args: &[&str], needle: &str| {
+        let mut full = vec!["run"];
+        full.extend_from_slice(args);
+        assert_fails(&run(&db, &full), 2, needle);
+    };
+    fails(
+        &["force", "Durhma"],
+        "unknown force \"Durhma\"; did you mean Durham (E23000008)?",
+    );
+    fails(
+        &["force", "yorkshire"],
+        "ambiguous force \"yorkshire\": did you mean North Yorkshire (E23000009), West Yorkshire (E23000010) or South Yorkshire (E23000011)?",
+    );
+    fails(
+        &["compare"],
+        "compare: missing METRIC (a metric: code (officer-fte), name or fragment; see `peel run metrics`); usage: peel run compare METRIC [PERIOD] [KIND]",
+    );
+    fails(
+        &["force", "cambs", "2016"],
+        "too many arguments (1 not used: \"2016\")",
+    );
+    fails(
+        &["compare", "populaton"],
+        "did you mean population (Population)?",
+    );
+    fails(&["compare", "asb"], "ambiguous metric \"asb\"");
+    fails(
+        &["compare", "officer-fte", "2020"],
+        "no period ends in 2020",
+    );
+    fails(
+        &["grades", "2019"],
+        "unknown PEEL year \"2019\"; did you mean 2018 (2018/19)?",
+    );
+    fails(&["grades", "sixteen"], "\"sixteen\" is not a year");
+    fails(
+        &["graded", "adequate", "2016"],
+        "Adequate is not a grade of the peel-4 scale used in 2016",
+    );
+    fails(&["grades", "2016", "eff"], "ambiguous pillar \"eff\"");
+    fails(
+        &["compare", "officer-fte", "kind=county"],
+        "unknown area kind \"county\"",
+    );
+    fails(
+        &["compare", "officer-fte", "perod=2015"],
+        "unknown parameter \"perod\"",
+    );
+    fails(
+        &["comapre", "x"],
+        "no query named \"comapre\" (did you mean compare?)",
+    );
+}
+
+#[test]
+fn injection_attempts_are_just_values_and_change_nothing() {
+    let (_d, db) = seeded();
+    let before = bytes(&db);
+    for attempt in ["x' OR '1'='1", "'; DROP TABLE areas; --", "Kent' OR 'x'='x"] {
+        assert_fails(&run(&db, &["run", "force", attempt]), 2, "unknown force");
+        // A text parameter takes the value as it is: nothing matches it.
+        let (rows, _) = run_csv(&db, &["metrics", attempt]);
+        assert_eq!(rows.len(), 1, "{attempt}: {rows:?}");
+    }
+    // Punctuation is ignored when matching names, so this reads as a code; what is bound
+    // is the stored code itself, never the text typed.
+    let (rows, err) = run_csv(&db, &["history", "E23000023' --"]);
+    assert!(
+        err.contains("is Cambridgeshire (E23000023)") || err.contains("change of scale"),
+        "{err}"
+    );
+    assert!(
+        column(&rows, "area_name")
+            .iter()
+            .all(|n| n == "Cambridgeshire")
+    );
+    assert_eq!(bytes(&db), before, "the database changed");
+    let (rows, _) = run_csv(&db, &["forces"]);
+    assert_eq!(rows.len(), 44);
+}
+
+#[test]
+fn saved_queries_travel_with_the_file() {
+    let (dir, db) = seeded();
+    let sql = "-- default :grade = Good\nSELECT area_name FROM v_judgments WHERE year = CAST(:year AS INTEGER) AND pillar = 'effectiveness' AND question_code = 'overall' AND grade = :grade ORDER BY area_name";
+    let out = run(
+        &db,
+        &[
+            "save",
+            "effectiveness-grade",
+            "--description",
+            "Forces given GRADE for effectiveness in YEAR",
+            // The SQL starts with a comment, which would otherwise read as a flag.
+            "--",
+            sql,
+        ],
+    );
+    stdout_ok(&out);
+    assert!(
+        stderr(&out).contains("run it with `peel run effectiveness-grade YEAR [GRADE]`"),
+        "{}",
+        stderr(&out)
+    );
+    // Copy the file: the query goes with it.
+    let copy = dir.path().join("copy.db");
+    std::fs::copy(&db, &copy).unwrap();
+    let (rows, _) = run_csv(&copy, &["effectiveness-grade", "2016", "grade=Outstanding"]);
+    assert_eq!(rows, [["area_name"], ["Durham"]]);
+    let (rows, _) = run_csv(&copy, &["effectiveness-grade", "2016"]);
+    assert_eq!(rows.len(), 1 + 28);
+    // Listed beside the canned ones, in JSON for tools.
+    let text = stdout_ok(&run(&copy, &["--format", "json", "queries"]));
+    let list: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let entries = list.as_array().unwrap();
+    assert!(
+        entries
+            .iter()
+            .any(|e| e["name"] == "compare" && e["kind"] == "canned")
+    );
+    let saved = entries.iter().find(|e| e["kind"] == "saved").unwrap();
+    assert_eq!(saved["name"], "effectiveness-grade");
+    assert_eq!(saved["usage"], "effectiveness-grade YEAR [GRADE]");
+    assert_eq!(
+        saved["summary"],
+        "Forces given GRADE for effectiveness in YEAR"
+    );
+    // A missing parameter shows the usage; a value is only a value.
+    assert_fails(
+        &run(&copy, &["run", "effectiveness-grade"]),
+        2,
+        "usage: peel run effectiveness-grade YEAR [GRADE]",
+    );
+    let before = bytes(&copy);
+    let (rows, _) = run_csv(&copy, &["effectiveness-grade", "2016", "x' OR '1'='1"]);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(bytes(&copy), before);
+    // Removed from the copy only.
+    stdout_ok(&run(&copy, &["unsave", "effectiveness-grade"]));
+    assert_fails(
+        &run(&copy, &["run", "effectiveness-grade", "2016"]),
+        2,
+        "no query named \"effectiveness-grade\"",
+    );
+    assert_fails(
+        &run(&copy, &["unsave", "effectiveness-grade"]),
+        2,
+        "no saved query named",
+    );
+    let (rows, _) = run_csv(&db, &["effectiveness-grade", "2016", "Inadequate"]);
+    assert_eq!(rows, [["area_name"], ["Bedfordshire"]]);
+}
+
+#[test]
+fn saving_checks_the_query() {
+    let (_d, db) = seeded();
+    let before = bytes(&db);
+    let save = |name: &str, sql: &str| run(&db, &["save", name, sql]);
+    assert_fails(
+        &save("compare", "SELECT 1"),
+        2,
+        "compare is a canned query; a saved query cannot shadow it",
+    );
+    assert_fails(
+        &save("wipe", "DELETE FROM areas"),
+        2,
+        "a saved query may only read",
+    );
+    assert_fails(
+        &save("p", "SELECT * FROM areas WHERE code = ?"),
+        2,
+        "positional",
+    );
+    assert_fails(&save("Bad Name", "SELECT 1"), 2, "not a valid query name");
+    assert_fails(&save("typo", "SELEC 1"), 1, "syntax error");
+    assert_fails(
+        &run(&db, &["unsave", "compare"]),
+        2,
+        "only saved queries can be removed",
+    );
+    assert_eq!(bytes(&db), before);
+    stdout_ok(&save("one", "SELECT 1 AS one"));
+    assert_fails(&save("one", "SELECT 2"), 2, "use --replace");
+    stdout_ok(&run(&db, &["save", "one", "--replace", "SELECT 2 AS two"]));
+    let (rows, _) = run_csv(&db, &["one"]);
+    assert_eq!(rows, [["two"], ["2"]]);
+}
+
+#[test]
+fn a_saved_query_that_writes_is_refused_even_if_put_in_the_file_by_hand() {
+    let (_d, db) = seeded();
+    stdout_ok(&run(
+        &db,
+        &[
+            "sql",
+            "INSERT INTO saved_queries (name, description, sql, created_at, updated_at) VALUES ('sneaky', '', 'DELETE FROM areas', 'x', 'x')",
+        ],
+    ));
+    let before = bytes(&db);
+    assert_fails(
+        &run(&db, &["run", "sneaky"]),
+        2,
+        "saved query sneaky: statement 1",
+    );
+    assert_eq!(bytes(&db), before);
+    let (rows, _) = run_csv(&db, &["forces"]);
+    assert_eq!(rows.len(), 44);
+}
+
+#[test]
+fn runtime_errors_exit_1() {
+    let (_d, db) = seeded();
+    stdout_ok(&run(
+        &db,
+        &[
+            "save",
+            "overflow",
+            "SELECT abs(-9223372036854775807 - 1) AS x",
+        ],
+    ));
+    assert_fails(&run(&db, &["run", "overflow"]), 1, "integer overflow");
+}
+
+#[test]
+fn with_sources_adds_footnotes_or_a_field() {
+    let (_d, db) = seeded();
+    // peel_pillar_judgments_2015_2018.csv line 46 names Bedfordshire's 2016 page.
+    let bedfordshire =
+        "http://www.justiceinspectorates.gov.uk/hmic/peel-assessments/peel-2016/bedfordshire/";
+    let table = stdout_ok(&run(
+        &db,
+        &[
+            "--format",
+            "table",
+            "run",
+            "graded",
+            "inadequate",
+            "2016",
+            "--with-sources",
+        ],
+    ));
+    assert!(table.contains("| sources |"), "{table}");
+    assert!(
+        table.ends_with(&format!("Sources:\n  [1] {bedfordshire}\n")),
+        "{table}"
+    );
+    let json = stdout_ok(&run(
+        &db,
+        &[
+            "--format",
+            "json",
+            "run",
+            "graded",
+            "inadequate",
+            "2016",
+            "--with-sources",
+        ],
+    ));
+    let parsed: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(parsed[0]["area_name"], "Bedfordshire");
+    assert_eq!(parsed[0]["sources"], bedfordshire);
+    // Without the flag, no sources column at all.
+    let plain = stdout_ok(&run(
+        &db,
+        &["--format", "json", "run", "graded", "inadequate", "2016"],
+    ));
+    assert!(!plain.contains("sources"), "{plain}");
+}
+
+#[test]
+fn stdout_has_only_data_in_every_format() {
+    let (_d, db) = seeded();
+    for format in ["csv", "tsv", "json", "jsonl", "markdown", "table", "chart"] {
+        let out = run(
+            &db,
+            &["--format", format, "run", "compare", "officer-fte", "2015"],
+        );
+        let text = stdout_ok(&out);
+        assert!(!text.contains("note"), "{format}: {text}");
+        assert!(text.contains("Metropolitan Police"), "{format}: {text}");
+        assert!(stderr(&out).starts_with("peel: note: period \"2015\" is as at 30 September 2015"));
+    }
+    let out = run(
+        &db,
+        &[
+            "--format",
+            "json",
+            "run",
+            "-q",
+            "compare",
+            "officer-fte",
+            "2015",
+        ],
+    );
+    assert_eq!(stderr(&out), "");
+    let parsed: serde_json::Value = serde_json::from_str(&stdout_ok(&out)).unwrap();
+    assert_eq!(parsed[1]["rank"], 1);
+    assert_eq!(parsed[1]["value"], 31792.89);
+}
+
+#[test]
+fn queries_lists_and_describes() {
+    let (_d, db) = seeded();
+    let (rows, _) = {
+        let out = run(&db, &["--format", "csv", "queries"]);
+        (csv_rows(&stdout_ok(&out)), ())
+    };
+    assert_eq!(rows[0], ["name", "kind", "usage", "summary"]);
+    let usages = column(&rows, "usage");
+    for expected in [
+        "force FORCE",
+        "compare METRIC [PERIOD] [KIND]",
+        "trend FORCE [METRIC]",
+        "grades [YEAR] [PILLAR]",
+        "grade-changes FROM_YEAR TO_YEAR [PILLAR]",
+        "grade-counts [YEAR]",
+        "improvements [FORCE]",
+        "metrics [SEARCH]",
+        "forces [REGION]",
+        "periods",
+        "peers FORCE [METRIC] [PERIOD]",
+        "region FORCE METRIC",
+    ] {
+        assert!(
+            usages.iter().any(|u| u == expected),
+            "{expected}: {usages:?}"
+        );
+    }
+    let text = stdout_ok(&run(&db, &["queries", "compare"]));
+    assert!(
+        text.starts_with("usage: peel run compare METRIC [PERIOD] [KIND]\n"),
+        "{text}"
+    );
+    assert!(text.contains("[default: latest]"), "{text}");
+    assert!(text.contains("WHERE mv.metric_code = :metric AND mv.period_label = :period"));
+    assert_fails(
+        &run(&db, &["queries", "nosuch"]),
+        2,
+        "no query named \"nosuch\"",
+    );
+}
+
+#[test]
+fn saving_needs_a_writable_file() {
+    let (_d, db) = seeded();
+    let before = bytes(&db);
+    let out = run(&db, &["--readonly", "save", "x", "SELECT 1"]);
+    assert_fails(&out, 1, "readonly");
+    assert_eq!(bytes(&db), before);
+}
