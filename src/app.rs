@@ -19,7 +19,7 @@ use crate::output::{self, Format, Options};
 use crate::queries::{self, QueryError};
 use crate::report::{ReportFacts, Subject};
 use crate::seed;
-use crate::shell::catalog::{QueryCatalog, Unavailable};
+use crate::shell::catalog::{Catalogue, QueryCatalog};
 use crate::shell::terminal::{self, Terminal};
 use crate::shell::{Reader, Settings, Shell};
 use crate::value::Value;
@@ -103,10 +103,9 @@ pub fn run(cli: Cli) -> Result<()> {
     }
 }
 
-/// The canned and saved queries the shell's `.queries`, `.run` and `.save` use. The
-/// catalogue is not in this build yet: wire it here when it is.
+/// The canned and saved queries the shell's `.queries`, `.run` and `.save` use.
 fn query_catalog() -> Box<dyn QueryCatalog> {
-    Box::new(Unavailable)
+    Box::new(Catalogue)
 }
 
 /// `peel` and `peel shell`: interactive on a terminal, else reading stdin.

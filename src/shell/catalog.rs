@@ -69,6 +69,12 @@ pub trait QueryCatalog {
     /// Query names for Tab completion; empty when there are none or they cannot be read
     /// (completion never reports errors).
     fn names(&self, conn: &Connection) -> Vec<String>;
+
+    /// Values Tab completion offers for the argument at `position` (0-based) of the query
+    /// `name`: forces, metrics, years... Empty when unknown.
+    fn argument_values(&self, _conn: &Connection, _name: &str, _position: usize) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 /// The catalogue of a build without canned queries: every call says so.
@@ -102,5 +108,72 @@ impl QueryCatalog for Unavailable {
 
     fn names(&self, _conn: &Connection) -> Vec<String> {
         Vec::new()
+    }
+}
+
+/// The real catalogue: peel's canned queries and the file's saved queries
+/// ([`crate::queries`]). Queries run read-only, as from `peel run`; the notes a query
+/// prints (how an argument was read, a change of grading scale) go to stderr.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Catalogue;
+
+impl From<crate::queries::QueryError> for CatalogError {
+    fn from(e: crate::queries::QueryError) -> Self {
+        use crate::queries::QueryError;
+        match e {
+            QueryError::UnknownQuery { .. } => CatalogError::Other(e.to_string()),
+            QueryError::Exec(exec) => CatalogError::Exec(exec),
+            e if e.is_usage() => CatalogError::Arguments(e.to_string()),
+            e => CatalogError::Other(e.to_string()),
+        }
+    }
+}
+
+impl QueryCatalog for Catalogue {
+    fn list(&self, conn: &Connection) -> Result<Vec<QueryInfo>, CatalogError> {
+        Ok(crate::queries::list(Some(conn))?
+            .into_iter()
+            .map(|q| QueryInfo {
+                description: format!("{} ({}): {}", q.usage, q.origin.as_str(), q.summary),
+                name: q.name,
+            })
+            .collect())
+    }
+
+    fn run(
+        &self,
+        conn: &Connection,
+        name: &str,
+        args: &[String],
+        sink: &mut dyn RowSink,
+    ) -> Result<Summary, CatalogError> {
+        let call = crate::queries::prepare(conn, name, args)?;
+        for note in &call.notes {
+            eprintln!("note: {note}");
+        }
+        Ok(call.run(conn, sink, crate::output::provenance::SourcesMode::Hide)?)
+    }
+
+    fn save(
+        &self,
+        conn: &Connection,
+        name: &str,
+        sql: &str,
+        description: Option<&str>,
+    ) -> Result<(), CatalogError> {
+        crate::queries::save(conn, name, description.unwrap_or(""), sql, false)?;
+        Ok(())
+    }
+
+    fn names(&self, conn: &Connection) -> Vec<String> {
+        crate::queries::complete_names(Some(conn), "")
+    }
+
+    fn argument_values(&self, conn: &Connection, name: &str, position: usize) -> Vec<String> {
+        let before = vec![String::from("_"); position];
+        crate::queries::complete_argument(conn, name, &before, "")
+            .into_iter()
+            .filter(|v| !v.contains('='))
+            .collect()
     }
 }

@@ -29,7 +29,12 @@ pub struct Vocabulary {
     pub columns: BTreeMap<String, Vec<String>>,
     /// Canned and saved query names.
     pub queries: Vec<String>,
+    /// For each query, the values each argument position can take.
+    pub arguments: BTreeMap<String, Vec<Vec<String>>>,
 }
+
+/// Argument positions read for completion: no canned query takes more.
+const COMPLETED_ARGUMENTS: usize = 4;
 
 impl Vocabulary {
     /// Reads table, view and column names, and query names from `catalog`. Anything that
@@ -39,6 +44,12 @@ impl Vocabulary {
             queries: catalog.names(conn),
             ..Vocabulary::default()
         };
+        for query in &v.queries {
+            let positions: Vec<Vec<String>> = (0..COMPLETED_ARGUMENTS)
+                .map(|i| catalog.argument_values(conn, query, i))
+                .collect();
+            v.arguments.insert(query.clone(), positions);
+        }
         let names: Vec<String> = conn
             .prepare(
                 "SELECT name FROM sqlite_schema WHERE type IN ('table', 'view') \
@@ -196,6 +207,15 @@ pub fn complete(before: &str, vocabulary: &Vocabulary) -> (usize, Vec<String>) {
             ("headers" | "timer" | "footer", 0) => fixed(&["on", "off"]),
             ("param" | "parameter", 0) => fixed(&["set", "unset", "list", "clear"]),
             ("run", 0) => matching(&vocabulary.queries, prefix),
+            ("run", i) => {
+                let query = trimmed.split_whitespace().nth(1).unwrap_or_default();
+                vocabulary
+                    .arguments
+                    .get(query)
+                    .and_then(|positions| positions.get(i - 1))
+                    .map(|values| matching(values, prefix))
+                    .unwrap_or_default()
+            }
             _ => Vec::new(),
         };
         return (start, candidates);
@@ -350,6 +370,13 @@ mod tests {
             ],
             columns,
             queries: vec!["worst-graded".into(), "force-history".into()],
+            arguments: BTreeMap::from([(
+                "worst-graded".to_string(),
+                vec![
+                    vec!["2015".into(), "2016".into()],
+                    vec!["effectiveness".into(), "efficiency".into()],
+                ],
+            )]),
         }
     }
 
@@ -372,6 +399,12 @@ mod tests {
         assert_eq!(words(".mode j"), vec!["json", "jsonl"]);
         assert_eq!(words(".headers o"), vec!["on", "off"]);
         assert_eq!(words(".run wor"), vec!["worst-graded"]);
+        assert_eq!(words(".run worst-graded 201"), vec!["2015", "2016"]);
+        assert_eq!(
+            words(".run worst-graded 2016 eff"),
+            vec!["effectiveness", "efficiency"]
+        );
+        assert!(words(".run force-history x").is_empty());
         assert_eq!(words(".help mo"), vec!["mode"]);
         assert_eq!(words(".param s"), vec!["set"]);
         // Only the first argument is completed.

@@ -793,7 +793,9 @@ impl<'a> Shell<'a> {
                     .save(self.conn, &name, &sql, description.as_deref())?;
                 // The new name should complete at once.
                 self.schema_version = None;
-                self.emit(&format!("saved as {name}: .run {name} runs it\n"))
+                // A confirmation, not data: stderr, so piped output stays clean.
+                writeln!(self.err, "saved as {name}: .run {name} runs it")
+                    .map_err(ShellError::Output)
             }
             DotCommand::Quit => {
                 self.quit = true;

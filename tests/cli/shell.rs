@@ -381,28 +381,61 @@ fn a_parameter_finds_rows() {
 }
 
 #[test]
-fn canned_queries_say_they_are_not_in_this_build() {
+fn canned_queries_run_from_the_shell() {
+    let (dir, db) = seeded();
+    // peel_2016_effectiveness_all43.csv: Durham Outstanding, Bedfordshire Inadequate.
+    let out = piped_in(
+        dir.path(),
+        &db,
+        &[],
+        ".run graded inadequate 2016 effectiveness\n.run graded outstanding year=2016 pillar=effectiveness\n",
+    );
+    let text = stdout_ok(&out);
+    let rows = csv_rows(&text);
+    let names: Vec<&str> = rows
+        .iter()
+        .filter_map(|r| r.iter().find(|c| *c == "Bedfordshire" || *c == "Durham"))
+        .map(String::as_str)
+        .collect();
+    assert_eq!(names, ["Bedfordshire", "Durham"], "{text}");
+
+    let out = piped_in(dir.path(), &db, &[], ".queries\n");
+    let text = stdout_ok(&out);
+    assert!(text.contains("compare METRIC [PERIOD]"), "{text}");
+}
+
+#[test]
+fn shell_query_errors_and_saving_the_last_statement() {
     let (dir, db) = seeded();
     let out = piped_in(
         dir.path(),
         &db,
         &["-k"],
-        ".queries\n.run worst-graded 2016\nSELECT 1 AS a;\n.save mine\n.save\n",
+        ".run nosuch\n.run force\n.param set :code E23000008\nSELECT short_name FROM areas WHERE code = :code;\n.save mine Short name of an area\n.save\n",
     );
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(String::from_utf8_lossy(&out.stdout), "a\n1\n");
-    assert_eq!(
-        stderr_lines(&out),
-        [
-            "peel: error: line 1: canned queries are not available in this build",
-            "peel: error: line 2: canned queries are not available in this build",
-            "peel: error: line 4: canned queries are not available in this build",
-            "peel: error: line 5: expected a name (usage: .save NAME [DESCRIPTION])",
-            "peel: error: 4 statement(s) or command(s) failed",
-        ]
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "short_name\nDurham\n");
+    let lines = stderr_lines(&out);
+    assert!(
+        lines[0].starts_with("peel: error: line 1: no query named \"nosuch\""),
+        "{lines:?}"
     );
-    let out = piped(&db, ".save early\n");
-    assert_fails(&out, 1, "nothing to save yet: run a SQL statement first");
+    assert!(
+        lines[1].starts_with("peel: error: line 2: force: "),
+        "{lines:?}"
+    );
+    assert!(
+        lines[1].contains("usage: peel run force FORCE"),
+        "{lines:?}"
+    );
+    assert_eq!(lines[2], "saved as mine: .run mine runs it");
+    assert_eq!(
+        lines[3],
+        "peel: error: line 6: expected a name (usage: .save NAME [DESCRIPTION])"
+    );
+    // The saved query travels in the file and runs from the command line.
+    let out = run(&db, &["run", "mine", "E23000023"]);
+    assert_eq!(stdout_ok(&out), "short_name\nCambridgeshire\n");
 }
 
 #[test]
