@@ -521,22 +521,49 @@ fn check(global: &GlobalArgs) -> Result<()> {
 }
 
 fn export(global: &GlobalArgs, args: &ExportArgs) -> Result<()> {
+    if let Some(meta) = &args.datasette
+        && meta.exists()
+        && !args.force
+    {
+        return Err(UsageError(format!(
+            "{}: already exists; use --force to replace it",
+            meta.display()
+        ))
+        .into());
+    }
     let conn = open_database(global, Access::ReadOnly)?;
-    let exported = export::export(&conn, &args.out, args.force)?;
-    let mut rows = vec![
-        vec![
-            Value::Text("file".into()),
-            Value::Text(exported.path.display().to_string()),
-        ],
-        vec![
-            Value::Text("bytes".into()),
-            Value::Integer(exported.bytes as i64),
-        ],
-    ];
-    for (table, n) in &exported.counts {
+    let mut rows = Vec::new();
+    let db_name = match &args.out {
+        Some(out) => {
+            let exported = export::export(&conn, out, args.force)?;
+            rows.push(vec![
+                Value::Text("file".into()),
+                Value::Text(exported.path.display().to_string()),
+            ]);
+            rows.push(vec![
+                Value::Text("bytes".into()),
+                Value::Integer(exported.bytes as i64),
+            ]);
+            for (table, n) in &exported.counts {
+                rows.push(vec![
+                    Value::Text(format!("rows in {table}")),
+                    Value::Integer(*n),
+                ]);
+            }
+            out.clone()
+        }
+        None => database_path(global).0,
+    }
+    .file_stem()
+    .map(|s| s.to_string_lossy().into_owned())
+    .unwrap_or_else(|| "peel".into());
+    if let Some(meta) = &args.datasette {
+        let document = crate::datasette::metadata(&conn, &db_name)?;
+        let text = serde_json::to_string_pretty(&document)? + "\n";
+        std::fs::write(meta, text).with_context(|| format!("writing {}", meta.display()))?;
         rows.push(vec![
-            Value::Text(format!("rows in {table}")),
-            Value::Integer(*n),
+            Value::Text("datasette metadata".into()),
+            Value::Text(meta.display().to_string()),
         ]);
     }
     print_rows(global, &["item", "value"], rows)

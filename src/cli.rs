@@ -133,7 +133,7 @@ pub enum Command {
     Check,
     /// Write a compact, checked single-file copy of the database to send to others
     #[command(
-        after_help = "The copy is made with VACUUM INTO, uses a rollback journal (no -wal file\nbeside it), records peel's version, row counts and every source's SHA-256 in its\nmeta table, is ANALYZEd, and passes `peel check` before it is moved into place.\n\nExample:\n  peel export peel-2026-11.db"
+        after_help = "The copy is made with VACUUM INTO, uses a rollback journal (no -wal file\nbeside it), records peel's version, row counts and every source's SHA-256 in its\nmeta table, is ANALYZEd, and passes `peel check` before it is moved into place.\n\nWith --datasette, Datasette metadata is written too; serve both with\n  datasette OUT.db -m METADATA.json\n\nExamples:\n  peel export peel-2026-11.db\n  peel export peel-2026-11.db --datasette metadata.json"
     )]
     Export(ExportArgs),
     /// Import data into the database
@@ -249,11 +249,16 @@ pub struct SaveArgs {
 /// Arguments of `peel export`.
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// The file to write
-    #[arg(value_name = "OUT.db")]
-    pub out: PathBuf,
+    /// The database file to write
+    #[arg(value_name = "OUT.db", required_unless_present = "datasette")]
+    pub out: Option<PathBuf>,
 
-    /// Replace OUT.db if it exists
+    /// Also write Datasette metadata (descriptions, licence, every canned and saved query
+    /// as a Datasette canned query) to this JSON file
+    #[arg(long, value_name = "METADATA.json")]
+    pub datasette: Option<PathBuf>,
+
+    /// Replace the files if they exist
     #[arg(long)]
     pub force: bool,
 }

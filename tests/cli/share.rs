@@ -164,3 +164,122 @@ fn a_view_that_calls_an_unsafe_function_is_refused() {
     let out = run(&db, &["sql", "SELECT * FROM v_evil"]);
     assert_fails(&out, 1, "unsafe use of load_extension()");
 }
+
+/// The `datasette` command: $PEEL_DATASETTE, else one installed from PyPI into a virtual
+/// environment under the target folder (once; later runs reuse it). `None` only when
+/// Python is absent.
+fn datasette() -> Option<std::path::PathBuf> {
+    if let Some(path) = std::env::var_os("PEEL_DATASETTE") {
+        return Some(path.into());
+    }
+    if !tool_available("python3") {
+        return None;
+    }
+    let venv = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("datasette-venv");
+    let bin = venv.join("bin").join("datasette");
+    if !bin.exists() {
+        let status = Command::new("python3")
+            .args(["-m", "venv"])
+            .arg(&venv)
+            .status()
+            .unwrap();
+        assert!(status.success(), "python3 -m venv failed");
+        let out = Command::new(venv.join("bin").join("pip"))
+            .args(["install", "--quiet", "datasette>=0.64,<1"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "pip install datasette failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    Some(bin)
+}
+
+#[test]
+fn datasette_serves_the_export_and_its_canned_queries() {
+    let Some(datasette) = datasette() else {
+        eprintln!("skipped: python3 is not installed, so Datasette cannot be tested");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let db = seeded_db(dir.path());
+    let out_db = dir.path().join("shipped.db");
+    let meta = dir.path().join("metadata.json");
+    let out = run(
+        &db,
+        &[
+            "save",
+            "effectiveness-2016",
+            "--description",
+            "Forces given GRADE for effectiveness in 2016",
+            "SELECT area_name FROM v_judgments WHERE year = 2016 AND pillar = 'effectiveness' AND question_code = 'overall' AND grade = :grade ORDER BY area_name",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    stdout_ok(&run(
+        &db,
+        &[
+            "export",
+            out_db.to_str().unwrap(),
+            "--datasette",
+            meta.to_str().unwrap(),
+        ],
+    ));
+    let document: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&meta).unwrap()).unwrap();
+    assert_eq!(document["license"], "Open Government Licence v3.0");
+    let database = &document["databases"]["shipped"];
+    assert!(
+        database["tables"]["v_judgments"]["columns"]["grade_rank"]
+            .as_str()
+            .unwrap()
+            .contains("rank")
+    );
+    assert!(database["queries"]["compare"]["sql"].is_string());
+
+    let get = |path: &str| -> serde_json::Value {
+        let out = Command::new(&datasette)
+            .arg(&out_db)
+            .arg("-m")
+            .arg(&meta)
+            .arg("--get")
+            .arg(path)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "datasette --get {path}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    // A canned query with a blank optional period: the latest (as at 30 September 2015),
+    // England and Wales first as the reference row: 125184.76 officers
+    // (ho_police_officer_fte_2014_2015.csv, "Total 43 forces").
+    let rows = get("/shipped/compare.json?metric=officer-fte&period=&kind=&_shape=array");
+    assert_eq!(rows[0]["area_name"], "England and Wales");
+    assert_eq!(rows[0]["value"], 125184.76);
+    assert_eq!(rows[0]["period"], "as at 30 September 2015");
+    assert_eq!(rows[1]["area_name"], "Metropolitan Police");
+    // A canned query with a grade and a year.
+    let rows =
+        get("/shipped/graded.json?grade=Inadequate&year=2016&pillar=effectiveness&_shape=array");
+    let names: Vec<&str> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["area_name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Bedfordshire"]);
+    // A saved query travels in the file and is served too.
+    let rows = get("/shipped/effectiveness-2016.json?grade=Outstanding&_shape=array");
+    assert_eq!(rows[0]["area_name"], "Durham");
+    assert_eq!(rows.as_array().unwrap().len(), 1);
+    // The views answer plain table requests.
+    let rows = get(
+        "/shipped/v_judgments.json?area_code=E23000008&year=2016&pillar=effectiveness&question_code=overall&_shape=array",
+    );
+    assert_eq!(rows[0]["grade"], "Outstanding");
+}
