@@ -43,55 +43,23 @@ pub fn run(cli: Cli) -> Result<()> {
         shell: top,
         command,
     } = cli;
-    let only_shell = |top: ShellArgs| -> Result<()> {
-        if top.no_rc || top.keep_going {
-            bail!(UsageError(
-                "--no-rc and --keep-going are flags of the shell (`peel` or `peel shell`)".into()
-            ));
-        }
-        Ok(())
-    };
+    let is_shell = matches!(command, None | Some(Command::Shell(_)));
+    if !is_shell && (top.no_rc || top.keep_going) {
+        bail!(UsageError(
+            "--no-rc and --keep-going are flags of the shell (`peel` or `peel shell`)".into()
+        ));
+    }
     match command {
-        Some(Command::Init(args)) => {
-            only_shell(top)?;
-            init(&global, &args)
-        }
-        Some(Command::Sql(args)) => {
-            only_shell(top)?;
-            sql(&global, &args)
-        }
-        Some(Command::Import(ImportCommand::Report(args))) => {
-            only_shell(top)?;
-            import_report(&global, &args)
-        }
-        Some(Command::Queries(args)) => {
-            only_shell(top)?;
-            list_queries(&global, &args)
-        }
-        Some(Command::Run(args)) => {
-            only_shell(top)?;
-            run_query(&global, &args)
-        }
-        Some(Command::Save(args)) => {
-            only_shell(top)?;
-            save_query(&global, &args)
-        }
-        Some(Command::Unsave(args)) => {
-            only_shell(top)?;
-            unsave_query(&global, &args)
-        }
-        Some(Command::Check) => {
-            only_shell(top)?;
-            check(&global)
-        }
-        Some(Command::Export(args)) => {
-            only_shell(top)?;
-            export(&global, &args)
-        }
-        Some(Command::Completions(args)) => {
-            only_shell(top)?;
-            completions(&args)
-        }
+        Some(Command::Init(args)) => init(&global, &args),
+        Some(Command::Sql(args)) => sql(&global, &args),
+        Some(Command::Import(ImportCommand::Report(args))) => import_report(&global, &args),
+        Some(Command::Queries(args)) => list_queries(&global, &args),
+        Some(Command::Run(args)) => run_query(&global, &args),
+        Some(Command::Save(args)) => save_query(&global, &args),
+        Some(Command::Unsave(args)) => unsave_query(&global, &args),
+        Some(Command::Check) => check(&global),
+        Some(Command::Export(args)) => export(&global, &args),
+        Some(Command::Completions(args)) => completions(&args),
         Some(Command::Shell(args)) => shell(
             &global,
             ShellArgs {
