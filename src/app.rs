@@ -169,14 +169,90 @@ pub fn report(error: &anyhow::Error) -> ExitCode {
     if is_broken_pipe(error) {
         return ExitCode::SUCCESS;
     }
-    // Only the first line of each cause: a message must stay on one line.
-    let message = format!("{error:#}").replace('\n', " ");
+    let message = one_line(&format!("{error:#}"));
     let _ = writeln!(io::stderr(), "peel: error: {message}");
     if is_usage(error) {
         ExitCode::from(2)
     } else {
         ExitCode::from(1)
     }
+}
+
+/// A message as one line of plain text. Messages quote file names, SQL and values from
+/// databases other people made: a line break would split the error, and an escape
+/// sequence would reach the analyst's terminal, so every control character becomes a
+/// space (runs of them one space).
+pub fn one_line(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut gap = false;
+    for c in message.trim().chars() {
+        if c.is_control() {
+            gap = true;
+        } else {
+            if gap {
+                out.push(' ');
+                gap = false;
+            }
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Prints a command line clap refused as peel's one-line error, with exit status 2; a
+/// request for help or the version prints as clap prints it, with status 0.
+pub fn report_usage(error: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        error.kind(),
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
+    ) {
+        let _ = error.print();
+        return ExitCode::SUCCESS;
+    }
+    let _ = writeln!(io::stderr(), "peel: error: {}", clap_error_line(error));
+    ExitCode::from(2)
+}
+
+/// clap's error (several lines: the message, possible values, tips, usage, a pointer to
+/// --help) folded into one line that keeps the message, the values and the usage.
+pub fn clap_error_line(error: &clap::Error) -> String {
+    use clap::error::ErrorKind;
+    let text = error.render().to_string();
+    let mut usage: Option<String> = None;
+    let mut message = String::new();
+    // For a missing subcommand clap renders the whole help: only its usage line matters.
+    let help_only = error.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand;
+    for line in text.lines().map(str::trim) {
+        if let Some(u) = line.strip_prefix("Usage:") {
+            usage.get_or_insert_with(|| u.trim().to_string());
+            continue;
+        }
+        if help_only || line.is_empty() || line.starts_with("For more information") {
+            continue;
+        }
+        let part = line.strip_prefix("error:").map_or(line, str::trim);
+        if !message.is_empty() {
+            let glue = if message.ends_with(':') || part.starts_with('[') {
+                " "
+            } else {
+                "; "
+            };
+            message.push_str(glue);
+        }
+        message.push_str(part);
+    }
+    if help_only {
+        message = "a subcommand or argument is missing".into();
+    }
+    if message.is_empty() {
+        message = error.kind().to_string();
+    }
+    let line = match usage {
+        Some(u) => format!("{message}; usage: {u} (--help for more)"),
+        None => format!("{message} (--help for more)"),
+    };
+    one_line(&line)
 }
 
 fn is_usage(error: &anyhow::Error) -> bool {
@@ -618,4 +694,64 @@ fn unsave_query(global: &GlobalArgs, args: &UnsaveArgs) -> Result<()> {
     queries::unsave(&conn, &args.name)?;
     eprintln!("peel: removed saved query {}", args.name);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    fn clap_line(args: &[&str]) -> String {
+        let error = Cli::try_parse_from(args).expect_err("clap should refuse this");
+        clap_error_line(&error)
+    }
+
+    #[test]
+    fn clap_errors_fold_into_one_line_with_their_usage() {
+        let cases: &[(&[&str], &[&str])] = &[
+            (
+                &["peel", "frobnicate"],
+                &["unrecognized subcommand 'frobnicate'", "usage: peel "],
+            ),
+            (
+                &["peel", "--format", "xml", "sql", "SELECT 1"],
+                &[
+                    "invalid value 'xml' for '--format <FORMAT>'",
+                    "possible values: table",
+                ],
+            ),
+            (
+                &["peel", "run"],
+                &[
+                    "required arguments were not provided: <NAME>",
+                    "usage: peel run",
+                ],
+            ),
+            (
+                &["peel", "import"],
+                &["a subcommand or argument is missing", "usage: peel import"],
+            ),
+            (
+                &["peel", "sql", "--nosuch"],
+                &["unexpected argument '--nosuch'"],
+            ),
+        ];
+        for (args, needles) in cases {
+            let line = clap_line(args);
+            assert!(!line.contains('\n'), "{args:?}: {line:?}");
+            assert!(!line.starts_with("error:"), "{args:?}: {line:?}");
+            for needle in *needles {
+                assert!(
+                    line.contains(needle),
+                    "{args:?}: {needle:?} not in {line:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn messages_become_one_line_without_control_characters() {
+        assert_eq!(one_line(" a\nb\r\n\x1b[31mc\t\x07 "), "a b [31mc");
+        assert_eq!(one_line("plain"), "plain");
+    }
 }
