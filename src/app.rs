@@ -258,7 +258,10 @@ pub fn clap_error_line(error: &clap::Error) -> String {
 fn is_usage(error: &anyhow::Error) -> bool {
     error.chain().any(|c| {
         c.is::<UsageError>()
-            || matches!(c.downcast_ref::<DbError>(), Some(DbError::Missing(_)))
+            || matches!(
+                c.downcast_ref::<DbError>(),
+                Some(DbError::Missing(_) | DbError::NotAFile(_))
+            )
             || c.downcast_ref::<QueryError>()
                 .is_some_and(QueryError::is_usage)
     })
@@ -535,7 +538,12 @@ fn check(global: &GlobalArgs) -> Result<()> {
         return Err(DbError::Missing(path).into());
     }
     // Checking never changes the file.
-    let conn = db::open(&path, Access::ReadOnly)?;
+    let access = if global.readonly {
+        Access::ReadOnly
+    } else {
+        Access::Query
+    };
+    let conn = db::open(&path, access)?;
     let findings = check::run_checks(&conn);
     let failed = findings.iter().filter(|f| !f.ok).count();
     let rows = findings
@@ -575,7 +583,7 @@ fn export(global: &GlobalArgs, args: &ExportArgs) -> Result<()> {
         ))
         .into());
     }
-    let conn = open_database(global, Access::ReadOnly)?;
+    let conn = open_database(global, Access::Query)?;
     let mut rows = Vec::new();
     let db_name = match &args.out {
         Some(out) => {
@@ -616,7 +624,7 @@ fn export(global: &GlobalArgs, args: &ExportArgs) -> Result<()> {
 /// `peel queries [NAME]`: the catalogue as a result (so --format applies), or one
 /// query's help as text.
 fn list_queries(global: &GlobalArgs, args: &QueriesArgs) -> Result<()> {
-    let conn = open_database(global, Access::ReadOnly)?;
+    let conn = open_database(global, Access::Query)?;
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     match &args.name {
@@ -637,7 +645,7 @@ fn list_queries(global: &GlobalArgs, args: &QueriesArgs) -> Result<()> {
 /// `peel run NAME ARGS`: resolve the arguments, print notes on stderr, and run the query
 /// on a read-only connection.
 fn run_query(global: &GlobalArgs, args: &RunArgs) -> Result<()> {
-    let conn = open_database(global, Access::ReadOnly)?;
+    let conn = open_database(global, Access::Query)?;
     let call = queries::prepare(&conn, &args.name, &args.args)?;
     if !args.quiet {
         for note in &call.notes {
