@@ -137,6 +137,73 @@ pub fn snippet(sql: &str) -> String {
     }
 }
 
+/// The first keyword of a statement, after whitespace and comments, upper-cased; empty
+/// when the text holds none (only comments, or something that is not a keyword).
+pub fn first_keyword(sql: &str) -> String {
+    let mut rest = sql;
+    loop {
+        rest = rest.trim_start();
+        if let Some(r) = rest.strip_prefix("--") {
+            rest = r.split_once('\n').map_or("", |(_, after)| after);
+        } else if let Some(r) = rest.strip_prefix("/*") {
+            rest = r.split_once("*/").map_or("", |(_, after)| after);
+        } else {
+            break;
+        }
+    }
+    rest.chars()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .collect::<String>()
+        .to_ascii_uppercase()
+}
+
+/// The statements that may run under [`Policy::read_only`], by their first keyword.
+pub const READ_KEYWORDS: [&str; 3] = ["SELECT", "WITH", "VALUES"];
+
+/// Every other keyword SQLite's grammar lets a statement start with. A word outside both
+/// lists starts no statement: SQLite refuses it with a syntax error and compiles nothing.
+const OTHER_STATEMENT_KEYWORDS: [&str; 20] = [
+    "ALTER",
+    "ANALYZE",
+    "ATTACH",
+    "BEGIN",
+    "COMMIT",
+    "CREATE",
+    "DELETE",
+    "DETACH",
+    "DROP",
+    "END",
+    "EXPLAIN",
+    "INSERT",
+    "PRAGMA",
+    "REINDEX",
+    "RELEASE",
+    "REPLACE",
+    "ROLLBACK",
+    "SAVEPOINT",
+    "UPDATE",
+    "VACUUM",
+];
+
+/// Why a statement may not run under the read-only policy, judged from its text alone,
+/// before SQLite compiles it. Compiling is not harmless: a `PRAGMA` that sets a flag
+/// (`trusted_schema`, `query_only`, `foreign_keys`, even the process-wide
+/// `hard_heap_limit`) takes effect when it is prepared, and SQLite calls `PRAGMA`,
+/// `ATTACH`, `BEGIN`, `COMMIT`, `ROLLBACK` and `SAVEPOINT` read-only although they change
+/// the connection or end its transaction. So only statements that start with SELECT,
+/// WITH or VALUES (or with no statement keyword at all, which SQLite refuses as a syntax
+/// error) are let through to be prepared; SQLite's own read-only test then catches
+/// `WITH ... DELETE`.
+pub fn read_only_refusal(sql: &str) -> Option<String> {
+    let keyword = first_keyword(sql);
+    if !OTHER_STATEMENT_KEYWORDS.contains(&keyword.as_str()) {
+        return None;
+    }
+    Some(format!(
+        "only statements that read are allowed here (SELECT, WITH, VALUES), not {keyword}"
+    ))
+}
+
 /// How statements may run.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Policy {
@@ -174,6 +241,11 @@ pub fn run_script(
             message,
             code: cause.and_then(|e| e.sqlite_error_code()),
         };
+        if policy.read_only
+            && let Some(why) = read_only_refusal(chunk.text)
+        {
+            return Err(fail(why, None));
+        }
         // A chunk may hold only comments: Batch yields no statement for it.
         let mut batch = Batch::new(conn, chunk.text);
         let mut stmt = match batch.next() {
@@ -318,6 +390,70 @@ mod tests {
         assert_eq!(out, "v\nx' OR '1'='1\n");
         let err = run(&conn, "SELECT :missing;", &Params::new(), Policy::default()).unwrap_err();
         assert!(err.to_string().contains("no value for parameter :missing"));
+    }
+
+    #[test]
+    fn first_keyword_skips_comments() {
+        assert_eq!(first_keyword("  -- hi\n /* x */ attach 'a' AS b"), "ATTACH");
+        assert_eq!(first_keyword("SELECT 1"), "SELECT");
+        assert_eq!(first_keyword("-- only a comment"), "");
+        assert_eq!(first_keyword("/* unterminated PRAGMA x=1"), "");
+    }
+
+    #[test]
+    fn read_only_policy_refuses_statements_before_compiling_them() {
+        let conn = Connection::open_in_memory().unwrap();
+        crate::db::configure(&conn).unwrap();
+        for sql in [
+            "PRAGMA trusted_schema = 1;",
+            "/* x */ pragma query_only = 0;",
+            "EXPLAIN PRAGMA foreign_keys = 0;",
+            "ATTACH ':memory:' AS other;",
+            "BEGIN;",
+            "ROLLBACK;",
+            "SAVEPOINT s;",
+        ] {
+            let err = run(&conn, sql, &Params::new(), Policy { read_only: true }).unwrap_err();
+            assert!(
+                err.to_string().contains("only statements that read"),
+                "{sql}: {err}"
+            );
+        }
+        // Had any of them been compiled, these flags would now be set.
+        let trusted: i64 = conn
+            .pragma_query_value(None, "trusted_schema", |r| r.get(0))
+            .unwrap();
+        let fk: i64 = conn
+            .pragma_query_value(None, "foreign_keys", |r| r.get(0))
+            .unwrap();
+        assert_eq!((trusted, fk), (0, 1));
+        assert!(conn.is_autocommit());
+        let ok = run(
+            &conn,
+            "-- fine\nWITH x(n) AS (VALUES (1)) SELECT n FROM x; VALUES (2);",
+            &Params::new(),
+            Policy { read_only: true },
+        )
+        .unwrap();
+        assert_eq!(ok, "n\n1\ncolumn1\n2\n");
+        run(
+            &conn,
+            "CREATE TABLE t(x);",
+            &Params::new(),
+            Policy::default(),
+        )
+        .unwrap();
+        let err = run(
+            &conn,
+            "WITH x(n) AS (VALUES (1)) DELETE FROM t",
+            &Params::new(),
+            Policy { read_only: true },
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("only statements that read"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -329,3 +329,50 @@ fn completion_offers_values_of_the_next_parameter_and_names() {
     );
     assert!(complete_argument(&conn, "nosuch", &[], "").is_empty());
 }
+
+/// A saved query put in the file by hand (a file someone sent) that would change the
+/// connection: listing it prepares nothing that acts, and running it is refused before
+/// it is compiled. Preparing `PRAGMA trusted_schema = 1` used to switch the flag on for
+/// the rest of the session (the shell's `.queries`), and a saved `ROLLBACK` run with
+/// `.run` silently discarded the analyst's open transaction.
+#[test]
+fn saved_queries_that_change_the_connection_are_refused_before_compiling() {
+    let conn = fresh();
+    let hostile = [
+        ("flip", "PRAGMA trusted_schema = 1"),
+        ("unlock", "SELECT 1; PRAGMA query_only = 0"),
+        ("undo", "ROLLBACK"),
+        ("keep", "-- looks harmless\nBEGIN IMMEDIATE"),
+        ("attach", "ATTACH '/tmp/peel-never.db' AS x"),
+        ("explain", "EXPLAIN PRAGMA foreign_keys = 0"),
+    ];
+    for (name, sql) in hostile {
+        conn.execute(
+            "INSERT INTO saved_queries (name, sql, created_at, updated_at) VALUES (?1, ?2, 'x', 'x')",
+            [name, sql],
+        )
+        .unwrap();
+    }
+    conn.execute_batch("BEGIN; INSERT INTO meta (key, value) VALUES ('pending', 'yes');")
+        .unwrap();
+    let listed = list(Some(&conn)).unwrap();
+    for (name, _) in hostile {
+        let info = listed.iter().find(|q| q.name == name).unwrap();
+        assert!(info.usage.contains("does not prepare"), "{name}: {info:?}");
+        let err = csv(&conn, name, &[]).unwrap_err();
+        assert!(err.is_usage(), "{name}: {err}");
+        assert!(err.to_string().contains("may only read"), "{name}: {err}");
+    }
+    let flags: (i64, i64, i64) = conn
+        .query_row(
+            "SELECT (SELECT * FROM pragma_trusted_schema), (SELECT * FROM pragma_query_only),
+                    (SELECT * FROM pragma_foreign_keys)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!(flags, (0, 0, 1));
+    assert!(!conn.is_autocommit(), "the open transaction was ended");
+    conn.execute_batch("COMMIT").unwrap();
+    assert!(!std::path::Path::new("/tmp/peel-never.db").exists());
+}
