@@ -169,13 +169,23 @@ pub fn report(error: &anyhow::Error) -> ExitCode {
     if is_broken_pipe(error) {
         return ExitCode::SUCCESS;
     }
-    let message = one_line(&format!("{error:#}"));
-    let _ = writeln!(io::stderr(), "peel: error: {message}");
+    let _ = writeln!(io::stderr(), "peel: error: {}", error_line(error));
     if is_usage(error) {
         ExitCode::from(2)
     } else {
         ExitCode::from(1)
     }
+}
+
+/// An error and its causes as one line, as anyhow's `{:#}` joins them, without the
+/// "Error code 1: SQL logic error" that rusqlite adds under every SQLite message.
+pub fn error_line(error: &anyhow::Error) -> String {
+    let parts: Vec<String> = error
+        .chain()
+        .filter(|c| !c.is::<rusqlite::ffi::Error>())
+        .map(|c| c.to_string())
+        .collect();
+    one_line(&parts.join(": "))
 }
 
 /// A message as one line of plain text. Messages quote file names, SQL and values from
@@ -558,10 +568,12 @@ fn check(global: &GlobalArgs) -> Result<()> {
         .collect();
     print_rows(global, &["check", "result", "detail"], rows)?;
     if failed > 0 {
+        let names: Vec<&str> = findings.iter().filter(|f| !f.ok).map(|f| f.check).collect();
         bail!(
-            "{}: {failed} of {} checks failed",
+            "{}: {failed} of {} checks failed: {}",
             path.display(),
-            findings.len()
+            findings.len(),
+            names.join("; ")
         );
     }
     eprintln!(
@@ -610,7 +622,13 @@ fn export(global: &GlobalArgs, args: &ExportArgs) -> Result<()> {
     .map(|s| s.to_string_lossy().into_owned())
     .unwrap_or_else(|| "peel".into());
     if let Some(meta) = &args.datasette {
-        let document = crate::datasette::metadata(&conn, &db_name)?;
+        let (document, skipped) = crate::datasette::metadata(&conn, &db_name)?;
+        for query in skipped {
+            eprintln!(
+                "peel: note: left out of the Datasette metadata: {}",
+                one_line(&query)
+            );
+        }
         let text = serde_json::to_string_pretty(&document)? + "\n";
         std::fs::write(meta, text).with_context(|| format!("writing {}", meta.display()))?;
         rows.push(vec![
@@ -649,7 +667,7 @@ fn run_query(global: &GlobalArgs, args: &RunArgs) -> Result<()> {
     let call = queries::prepare(&conn, &args.name, &args.args)?;
     if !args.quiet {
         for note in &call.notes {
-            eprintln!("peel: note: {note}");
+            eprintln!("peel: note: {}", one_line(note));
         }
     }
     let (format, options) = output_options(global);

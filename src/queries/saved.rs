@@ -247,13 +247,17 @@ pub fn save(
             "a saved query named {name} exists; use --replace to overwrite it"
         )));
     }
-    conn.execute(
+    // A trigger on saved_queries in a file someone sent must not act on peel's write.
+    let triggers = crate::db::set_triggers(conn, false)?;
+    let written = conn.execute(
         "INSERT INTO saved_queries (name, description, sql, created_at, updated_at)
          VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
          ON CONFLICT (name) DO UPDATE SET description = excluded.description, sql = excluded.sql,
                                           updated_at = excluded.updated_at",
         params![name, description, sql],
-    )?;
+    );
+    crate::db::set_triggers(conn, triggers)?;
+    written?;
     load_one(conn, name)?.ok_or_else(|| QueryError::NotSaved(name.into()))
 }
 
@@ -264,7 +268,10 @@ pub fn unsave(conn: &Connection, name: &str) -> Result<(), QueryError> {
             "{name} is a canned query; only saved queries can be removed"
         )));
     }
-    match conn.execute("DELETE FROM saved_queries WHERE name = ?1", [name])? {
+    let triggers = crate::db::set_triggers(conn, false)?;
+    let deleted = conn.execute("DELETE FROM saved_queries WHERE name = ?1", [name]);
+    crate::db::set_triggers(conn, triggers)?;
+    match deleted? {
         0 => Err(QueryError::NotSaved(name.into())),
         _ => Ok(()),
     }
