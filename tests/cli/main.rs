@@ -2,6 +2,7 @@
 
 mod util;
 
+mod bad_input; // the data-driven bad-input catalogue: one-line errors, exit codes, files unchanged
 mod hostile; // files someone sent: unsafe views and triggers, saved queries that write; nothing runs
 mod import; // report text import: facts in the views, dry runs, duplicates, bad files
 mod init; // building databases: init, the default database, refusing to overwrite
