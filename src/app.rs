@@ -13,7 +13,7 @@ use crate::cli::{
     InitArgs, QueriesArgs, RunArgs, SaveArgs, ShellArgs, SqlArgs, UnsaveArgs,
 };
 use crate::db::{self, Access, DbError};
-use crate::exec::{self, Params, Policy};
+use crate::exec::{self, Params, Policy, one_line};
 use crate::output::provenance::SourcesMode;
 use crate::output::{self, Format, Options};
 use crate::queries::{self, QueryError};
@@ -186,27 +186,6 @@ pub fn error_line(error: &anyhow::Error) -> String {
         .map(|c| c.to_string())
         .collect();
     one_line(&parts.join(": "))
-}
-
-/// A message as one line of plain text. Messages quote file names, SQL and values from
-/// databases other people made: a line break would split the error, and an escape
-/// sequence would reach the analyst's terminal, so every control character becomes a
-/// space (runs of them one space).
-pub fn one_line(message: &str) -> String {
-    let mut out = String::with_capacity(message.len());
-    let mut gap = false;
-    for c in message.trim().chars() {
-        if c.is_control() {
-            gap = true;
-        } else {
-            if gap {
-                out.push(' ');
-                gap = false;
-            }
-            out.push(c);
-        }
-    }
-    out
 }
 
 /// Prints a command line clap refused as peel's one-line error, with exit status 2; a

@@ -34,7 +34,7 @@ pub struct Chunk<'a> {
 
 /// Splits a script into complete statements. A trailing statement without a semicolon is
 /// kept (SQLite accepts it); chunks holding only whitespace or comments are kept too, and
-/// the executor skips them.
+/// the executor skips them. The chunks concatenate back to `sql`, byte for byte.
 pub fn split_statements(sql: &str) -> Vec<Chunk<'_>> {
     let mut chunks = Vec::new();
     let mut start = 0;
@@ -51,7 +51,7 @@ pub fn split_statements(sql: &str) -> Vec<Chunk<'_>> {
         }
     }
     let rest = &sql[start..];
-    if !rest.trim().is_empty() {
+    if !rest.is_empty() {
         chunks.push(Chunk {
             text: rest,
             line: line + leading_newlines(rest),
@@ -123,6 +123,27 @@ pub fn sqlite_message(error: &rusqlite::Error) -> String {
         rusqlite::Error::SqlInputError { msg, .. } => msg.clone(),
         other => other.to_string(),
     }
+}
+
+/// A message as one line of plain text. Messages quote file names, SQL and values from
+/// databases other people made: a line break would split the error, and an escape
+/// sequence would reach the analyst's terminal, so every control character becomes a
+/// space (runs of them one space).
+pub fn one_line(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut gap = false;
+    for c in message.trim().chars() {
+        if c.is_control() {
+            gap = true;
+        } else {
+            if gap {
+                out.push(' ');
+                gap = false;
+            }
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Shortens a statement to one line for error messages.
@@ -334,6 +355,62 @@ mod tests {
         );
         let lines: Vec<_> = chunks.iter().map(|c| c.line).collect();
         assert_eq!(lines, vec![1, 3, 4]);
+    }
+
+    /// SQL-shaped text: the tokens that decide where statements end, mixed with any text.
+    fn sql_text() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let token = prop_oneof![
+            proptest::sample::select(vec![
+                "SELECT 1",
+                ";",
+                "'",
+                "\"",
+                "`",
+                "[",
+                "]",
+                "--",
+                "/*",
+                "*/",
+                "\n",
+                "\r\n",
+                " ",
+                "\t",
+                "CREATE TRIGGER t AFTER INSERT ON x BEGIN",
+                "END",
+                "BEGIN",
+                "CASE",
+                "WHEN",
+                "x'00'",
+                "\0",
+                "é",
+                "\u{2028}",
+            ])
+            .prop_map(str::to_string),
+            any::<String>(),
+        ];
+        proptest::collection::vec(token, 0..40).prop_map(|t| t.concat())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn split_statements_keeps_every_byte_and_counts_lines(sql in sql_text()) {
+            let chunks = split_statements(&sql);
+            let joined: String = chunks.iter().map(|c| c.text).collect();
+            proptest::prop_assert_eq!(&joined, &sql);
+            let mut offset = 0;
+            for (i, c) in chunks.iter().enumerate() {
+                proptest::prop_assert!(!c.text.is_empty());
+                // Every chunk but the last ends a complete statement at a semicolon.
+                if i + 1 < chunks.len() {
+                    proptest::prop_assert!(c.text.ends_with(';') && is_complete(c.text));
+                }
+                let first = offset + (c.text.len() - c.text.trim_start().len());
+                let line = 1 + sql[..first].matches('\n').count();
+                proptest::prop_assert_eq!(c.line, line, "chunk {} {:?}", i, c.text);
+                offset += c.text.len();
+            }
+        }
     }
 
     fn run(
