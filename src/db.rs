@@ -78,13 +78,14 @@ pub enum DbError {
         supported: i64,
     },
     /// Any other SQLite failure while opening. SQLite's words are in the message and the
-    /// error is not kept as a source: rusqlite's chain repeats them twice more.
-    #[error("{}: {}", .path.display(), crate::exec::sqlite_message(.source))]
+    /// error is not kept as a source (so not named `source`, which thiserror would take as
+    /// one): rusqlite's chain would repeat them.
+    #[error("{}: {}", .path.display(), crate::exec::sqlite_message(.error))]
     Sqlite {
         /// The file.
         path: PathBuf,
         /// What SQLite said.
-        source: rusqlite::Error,
+        error: rusqlite::Error,
     },
 }
 
@@ -114,7 +115,7 @@ fn classify(path: &Path, e: rusqlite::Error) -> DbError {
         },
         _ => DbError::Sqlite {
             path: path.to_path_buf(),
-            source: e,
+            error: e,
         },
     }
 }
@@ -170,10 +171,14 @@ fn check_header(path: &Path) -> Result<(), DbError> {
     if !meta.is_file() {
         return Err(DbError::NotAFile(path.to_path_buf()));
     }
-    let mut header = Vec::with_capacity(100);
-    std::fs::File::open(path)
-        .and_then(|f| f.take(100).read_to_end(&mut header))
-        .map_err(unreadable)?;
+    let read_header = || -> std::io::Result<(Vec<u8>, u64)> {
+        let file = std::fs::File::open(path)?;
+        let len = file.metadata()?.len();
+        let mut header = Vec::with_capacity(100);
+        file.take(100).read_to_end(&mut header)?;
+        Ok((header, len))
+    };
+    let (header, len) = read_header().map_err(unreadable)?;
     if header.is_empty() {
         return Err(DbError::Empty(path.to_path_buf()));
     }
@@ -212,8 +217,13 @@ fn check_header(path: &Path) -> Result<(), DbError> {
         }
     };
     // With a -wal or a -journal beside it the header may lag behind the last commit:
-    // SQLite itself judges such a file once it has read the journal.
-    if sidecar(path, "-wal").exists() || sidecar(path, "-journal").exists() {
+    // SQLite itself judges such a file once it has read the journal. Without them, a
+    // second read that differs means a writer was at work between the two (the header
+    // is read without SQLite's locks): SQLite judges that file too.
+    if sidecar(path, "-wal").exists()
+        || sidecar(path, "-journal").exists()
+        || read_header().map_err(unreadable)? != (header.clone(), len)
+    {
         return Ok(());
     }
     let version = i64::from(be32(60) as i32);
@@ -229,10 +239,9 @@ fn check_header(path: &Path) -> Result<(), DbError> {
     let pages = u64::from(be32(28));
     if pages > 0 && be32(92) == be32(24) {
         let expected = pages * page_size;
-        if meta.len() < expected {
+        if len < expected {
             return Err(corrupt(format!(
-                "cut short: {} bytes, but its header says {expected}",
-                meta.len()
+                "cut short: {len} bytes, but its header says {expected}"
             )));
         }
     }
