@@ -15,6 +15,7 @@ use crate::cli::{
 use crate::db::{self, Access, DbError};
 use crate::exec::{self, Params, Policy, one_line};
 use crate::output::provenance::SourcesMode;
+use crate::output::safe::TerminalSafe;
 use crate::output::{self, Format, Options};
 use crate::queries::{self, QueryError};
 use crate::report::{ReportFacts, Subject};
@@ -100,7 +101,7 @@ fn interactive_shell(global: &GlobalArgs, args: ShellArgs, conn: &Connection) ->
     let mut input =
         Terminal::new(terminal::history_path()).context("opening the terminal for the shell")?;
     let (path, _) = database_path(global);
-    let mut out = io::stdout();
+    let mut out = TerminalSafe::new(io::stdout(), io::stdout().is_terminal());
     let mut err = io::stderr();
     let _ = writeln!(
         out,
@@ -127,8 +128,7 @@ fn interactive_shell(global: &GlobalArgs, args: ShellArgs, conn: &Connection) ->
 fn piped_shell(global: &GlobalArgs, args: ShellArgs, conn: &Connection) -> Result<()> {
     let (format, options) = output_options(global);
     let settings = Settings::piped(format, options);
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
+    let mut out = stdout_writer();
     let mut err = io::stderr();
     let stdin = io::stdin();
     let mut input = Reader::new(stdin.lock());
@@ -295,6 +295,14 @@ fn open_database(global: &GlobalArgs, wanted: Access) -> Result<Connection> {
     Ok(db::open(&path, access)?)
 }
 
+/// Standard output, buffered; on a terminal, control characters and escape sequences
+/// from the data are shown as text (see [`output::safe`]).
+fn stdout_writer() -> TerminalSafe<io::BufWriter<io::StdoutLock<'static>>> {
+    let stdout = io::stdout();
+    let terminal = stdout.is_terminal();
+    TerminalSafe::new(io::BufWriter::new(stdout.lock()), terminal)
+}
+
 /// NO_COLOR (https://no-color.org): set and not empty.
 fn no_color() -> bool {
     std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
@@ -370,8 +378,7 @@ fn sql(global: &GlobalArgs, args: &SqlArgs) -> Result<()> {
     let (text, file) = read_sql(args)?;
     let conn = open_database(global, Access::ReadWrite)?;
     let (format, options) = output_options(global);
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
+    let mut out = stdout_writer();
     let result = {
         let mut sink = output::sink(format, &mut out, &options);
         exec::run_script(
@@ -406,8 +413,7 @@ fn import_report(global: &GlobalArgs, args: &ImportReportArgs) -> Result<()> {
     }
     let mut conn = open_database(global, Access::ReadWrite)?;
     let (format, options) = output_options(global);
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
+    let mut out = stdout_writer();
     for file in &args.files {
         let imported = import::import_report_file(&mut conn, file, args.replace, args.dry_run)?;
         let s = &imported.stored;
@@ -507,8 +513,7 @@ fn fact_rows(facts: &ReportFacts, force: &str) -> Vec<Vec<Value>> {
 /// Prints rows of text through the chosen output format.
 fn print_rows(global: &GlobalArgs, columns: &[&str], rows: Vec<Vec<Value>>) -> Result<()> {
     let (format, options) = output_options(global);
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
+    let mut out = stdout_writer();
     {
         let mut sink = output::sink(format, &mut out, &options);
         sink.begin(&columns.iter().map(|c| c.to_string()).collect::<Vec<_>>())?;
@@ -622,8 +627,7 @@ fn export(global: &GlobalArgs, args: &ExportArgs) -> Result<()> {
 /// query's help as text.
 fn list_queries(global: &GlobalArgs, args: &QueriesArgs) -> Result<()> {
     let conn = open_database(global, Access::Query)?;
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
+    let mut out = stdout_writer();
     match &args.name {
         Some(name) => {
             let text = queries::describe(&conn, name)?;
@@ -655,8 +659,7 @@ fn run_query(global: &GlobalArgs, args: &RunArgs) -> Result<()> {
         (true, Format::Table | Format::Markdown | Format::Chart) => SourcesMode::Footnotes,
         (true, _) => SourcesMode::Column,
     };
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
+    let mut out = stdout_writer();
     let result = {
         let mut sink = output::sink(format, &mut out, &options);
         call.run(&conn, sink.as_mut(), sources)

@@ -335,3 +335,64 @@ SELECT value FROM meta WHERE key = 'pending';
     assert_eq!(lines.last(), Some(&"mine"), "{text}");
     assert!(lines.contains(&"0"), "trusted_schema changed: {text}");
 }
+
+/// Runs peel in a pseudo-terminal and returns everything it printed, escapes and all.
+fn at_a_terminal(db: &Path, args: &[&str]) -> String {
+    let mut cmd = peel();
+    cmd.env("TERM", "xterm").arg("--db").arg(db).args(args);
+    let mut session = rexpect::spawn_with_options(
+        cmd,
+        rexpect::session::Options::new()
+            .timeout_ms(Some(30_000))
+            .strip_ansi_escape_codes(false),
+    )
+    .unwrap();
+    session.exp_eof().unwrap()
+}
+
+#[test]
+fn escape_sequences_in_a_file_reach_a_terminal_as_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = seeded_db(dir.path());
+    // Retitle the window, clear the screen, write the clipboard, a one-byte CSI.
+    let payload = "'Kent' || char(27) || ']0;pwned' || char(7) || char(27) || '[2J'
+                   || char(27) || ']52;c;cm0gLXJmIH4=' || char(7) || char(155) || '6n'";
+    let conn = Connection::open(&db).unwrap();
+    conn.execute(
+        &format!("UPDATE areas SET short_name = {payload} WHERE slug = 'kent'"),
+        [],
+    )
+    .unwrap();
+    conn.execute(
+        &format!(
+            "INSERT INTO saved_queries VALUES ('kent', {payload}, 'SELECT 1 AS one', 'x', 'x')"
+        ),
+        [],
+    )
+    .unwrap();
+    conn.close().unwrap();
+    for args in [
+        &["-F", "line", "run", "forces"][..],
+        &["-F", "csv", "run", "forces"],
+        &["-F", "markdown", "run", "forces"],
+        &["-F", "table", "run", "forces"],
+        &["-F", "line", "sql", "SELECT short_name FROM areas"],
+        &["queries", "kent"],
+        &["-F", "csv", "queries"],
+    ] {
+        let shown = at_a_terminal(&db, args);
+        assert!(shown.contains("Kent"), "{args:?}: {shown}");
+        assert!(
+            !shown.contains('\x1b') && !shown.contains('\u{9b}') && !shown.contains('\x07'),
+            "{args:?} let an escape through: {shown:?}"
+        );
+    }
+    let shown = at_a_terminal(&db, &["-F", "line", "run", "forces"]);
+    assert!(
+        shown.contains("Kent^[]0;pwned^G^[[2J^[]52;c;cm0gLXJmIH4=^G\\u{9b}6n"),
+        "{shown:?}"
+    );
+    // Piped, the data is exact.
+    let piped = stdout_ok(&run(&db, &["-F", "csv", "run", "forces"]));
+    assert!(piped.contains("Kent\x1b]0;pwned\x07\x1b[2J"), "{piped:?}");
+}
