@@ -408,7 +408,12 @@ fn sql(global: &GlobalArgs, args: &SqlArgs) -> Result<()> {
 fn import_report(global: &GlobalArgs, args: &ImportReportArgs) -> Result<()> {
     for file in &args.files {
         if !file.is_file() {
-            return Err(UsageError(format!("{}: no such file", file.display())).into());
+            let what = if file.exists() {
+                "not a file (a report is one text file)"
+            } else {
+                "no such file"
+            };
+            return Err(UsageError(format!("{}: {what}", file.display())).into());
         }
     }
     let mut conn = open_database(global, Access::ReadWrite)?;
