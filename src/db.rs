@@ -245,7 +245,7 @@ fn check_header(path: &Path) -> Result<(), DbError> {
             )));
         }
     }
-    if version == 0 {
+    if version < 1 {
         return Err(DbError::NotPeel(path.to_path_buf()));
     }
     Ok(())
@@ -275,7 +275,8 @@ pub fn open(path: &Path, access: Access) -> Result<Connection, DbError> {
         .query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))
         .map_err(|e| classify(path, e))?;
     match version {
-        0 => Err(DbError::NotPeel(path.to_path_buf())),
+        // 0 is a file peel did not make; a negative version no peel ever wrote.
+        v if v < 1 => Err(DbError::NotPeel(path.to_path_buf())),
         v if v > SCHEMA_VERSION => Err(DbError::Newer {
             path: path.to_path_buf(),
             found: v,

@@ -154,10 +154,14 @@ fn make_db(kind: &str, dir: &Path) -> Result<PathBuf, String> {
             }
             Ok(())
         }
-        ("newer", "") => {
+        ("newer", "") | ("version", _) => {
+            let version: i64 = match kind.split_once(':') {
+                Some((_, n)) => n.parse().map_err(|_| format!("bad version in {kind:?}"))?,
+                None => 99,
+            };
             seed(&path).unwrap();
             let conn = rusqlite::Connection::open(&path).unwrap();
-            conn.pragma_update(None, "user_version", 99).unwrap();
+            conn.pragma_update(None, "user_version", version).unwrap();
             conn.close().unwrap();
             Ok(())
         }
