@@ -13,8 +13,9 @@ use crate::cli::{
     InitArgs, QueriesArgs, RunArgs, SaveArgs, ShellArgs, SqlArgs, UnsaveArgs,
 };
 use crate::db::{self, Access, DbError};
-use crate::exec::{self, Params, Policy};
+use crate::exec::{self, Params, Policy, one_line};
 use crate::output::provenance::SourcesMode;
+use crate::output::safe::TerminalSafe;
 use crate::output::{self, Format, Options};
 use crate::queries::{self, QueryError};
 use crate::report::{ReportFacts, Subject};
@@ -100,7 +101,7 @@ fn interactive_shell(global: &GlobalArgs, args: ShellArgs, conn: &Connection) ->
     let mut input =
         Terminal::new(terminal::history_path()).context("opening the terminal for the shell")?;
     let (path, _) = database_path(global);
-    let mut out = io::stdout();
+    let mut out = TerminalSafe::new(io::stdout(), io::stdout().is_terminal());
     let mut err = io::stderr();
     let _ = writeln!(
         out,
@@ -127,8 +128,7 @@ fn interactive_shell(global: &GlobalArgs, args: ShellArgs, conn: &Connection) ->
 fn piped_shell(global: &GlobalArgs, args: ShellArgs, conn: &Connection) -> Result<()> {
     let (format, options) = output_options(global);
     let settings = Settings::piped(format, options);
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
+    let mut out = stdout_writer();
     let mut err = io::stderr();
     let stdin = io::stdin();
     let mut input = Reader::new(stdin.lock());
@@ -169,9 +169,7 @@ pub fn report(error: &anyhow::Error) -> ExitCode {
     if is_broken_pipe(error) {
         return ExitCode::SUCCESS;
     }
-    // Only the first line of each cause: a message must stay on one line.
-    let message = format!("{error:#}").replace('\n', " ");
-    let _ = writeln!(io::stderr(), "peel: error: {message}");
+    let _ = writeln!(io::stderr(), "peel: error: {}", error_line(error));
     if is_usage(error) {
         ExitCode::from(2)
     } else {
@@ -179,10 +177,80 @@ pub fn report(error: &anyhow::Error) -> ExitCode {
     }
 }
 
+/// An error and its causes as one line, as anyhow's `{:#}` joins them, without the
+/// "Error code 1: SQL logic error" that rusqlite adds under every SQLite message.
+pub fn error_line(error: &anyhow::Error) -> String {
+    let parts: Vec<String> = error
+        .chain()
+        .filter(|c| !c.is::<rusqlite::ffi::Error>())
+        .map(|c| c.to_string())
+        .collect();
+    one_line(&parts.join(": "))
+}
+
+/// Prints a command line clap refused as peel's one-line error, with exit status 2; a
+/// request for help or the version prints as clap prints it, with status 0.
+pub fn report_usage(error: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        error.kind(),
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
+    ) {
+        let _ = error.print();
+        return ExitCode::SUCCESS;
+    }
+    let _ = writeln!(io::stderr(), "peel: error: {}", clap_error_line(error));
+    ExitCode::from(2)
+}
+
+/// clap's error (several lines: the message, possible values, tips, usage, a pointer to
+/// --help) folded into one line that keeps the message, the values and the usage.
+pub fn clap_error_line(error: &clap::Error) -> String {
+    use clap::error::ErrorKind;
+    let text = error.render().to_string();
+    let mut usage: Option<String> = None;
+    let mut message = String::new();
+    // For a missing subcommand clap renders the whole help: only its usage line matters.
+    let help_only = error.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand;
+    for line in text.lines().map(str::trim) {
+        if let Some(u) = line.strip_prefix("Usage:") {
+            usage.get_or_insert_with(|| u.trim().to_string());
+            continue;
+        }
+        if help_only || line.is_empty() || line.starts_with("For more information") {
+            continue;
+        }
+        let part = line.strip_prefix("error:").map_or(line, str::trim);
+        if !message.is_empty() {
+            let glue = if message.ends_with(':') || part.starts_with('[') {
+                " "
+            } else {
+                "; "
+            };
+            message.push_str(glue);
+        }
+        message.push_str(part);
+    }
+    if help_only {
+        message = "a subcommand or argument is missing".into();
+    }
+    if message.is_empty() {
+        message = error.kind().to_string();
+    }
+    let line = match usage {
+        Some(u) => format!("{message}; usage: {u} (--help for more)"),
+        None => format!("{message} (--help for more)"),
+    };
+    one_line(&line)
+}
+
 fn is_usage(error: &anyhow::Error) -> bool {
     error.chain().any(|c| {
         c.is::<UsageError>()
-            || matches!(c.downcast_ref::<DbError>(), Some(DbError::Missing(_)))
+            || matches!(
+                c.downcast_ref::<DbError>(),
+                Some(DbError::Missing(_) | DbError::NotAFile(_))
+            )
             || c.downcast_ref::<QueryError>()
                 .is_some_and(QueryError::is_usage)
     })
@@ -225,6 +293,14 @@ fn open_database(global: &GlobalArgs, wanted: Access) -> Result<Connection> {
         wanted
     };
     Ok(db::open(&path, access)?)
+}
+
+/// Standard output, buffered; on a terminal, control characters and escape sequences
+/// from the data are shown as text (see [`output::safe`]).
+fn stdout_writer() -> TerminalSafe<io::BufWriter<io::StdoutLock<'static>>> {
+    let stdout = io::stdout();
+    let terminal = stdout.is_terminal();
+    TerminalSafe::new(io::BufWriter::new(stdout.lock()), terminal)
 }
 
 /// NO_COLOR (https://no-color.org): set and not empty.
@@ -302,8 +378,7 @@ fn sql(global: &GlobalArgs, args: &SqlArgs) -> Result<()> {
     let (text, file) = read_sql(args)?;
     let conn = open_database(global, Access::ReadWrite)?;
     let (format, options) = output_options(global);
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
+    let mut out = stdout_writer();
     let result = {
         let mut sink = output::sink(format, &mut out, &options);
         exec::run_script(
@@ -333,13 +408,17 @@ fn sql(global: &GlobalArgs, args: &SqlArgs) -> Result<()> {
 fn import_report(global: &GlobalArgs, args: &ImportReportArgs) -> Result<()> {
     for file in &args.files {
         if !file.is_file() {
-            return Err(UsageError(format!("{}: no such file", file.display())).into());
+            let what = if file.exists() {
+                "not a file (a report is one text file)"
+            } else {
+                "no such file"
+            };
+            return Err(UsageError(format!("{}: {what}", file.display())).into());
         }
     }
     let mut conn = open_database(global, Access::ReadWrite)?;
     let (format, options) = output_options(global);
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
+    let mut out = stdout_writer();
     for file in &args.files {
         let imported = import::import_report_file(&mut conn, file, args.replace, args.dry_run)?;
         let s = &imported.stored;
@@ -439,8 +518,7 @@ fn fact_rows(facts: &ReportFacts, force: &str) -> Vec<Vec<Value>> {
 /// Prints rows of text through the chosen output format.
 fn print_rows(global: &GlobalArgs, columns: &[&str], rows: Vec<Vec<Value>>) -> Result<()> {
     let (format, options) = output_options(global);
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
+    let mut out = stdout_writer();
     {
         let mut sink = output::sink(format, &mut out, &options);
         sink.begin(&columns.iter().map(|c| c.to_string()).collect::<Vec<_>>())?;
@@ -459,7 +537,12 @@ fn check(global: &GlobalArgs) -> Result<()> {
         return Err(DbError::Missing(path).into());
     }
     // Checking never changes the file.
-    let conn = db::open(&path, Access::ReadOnly)?;
+    let access = if global.readonly {
+        Access::ReadOnly
+    } else {
+        Access::Query
+    };
+    let conn = db::open(&path, access)?;
     let findings = check::run_checks(&conn);
     let failed = findings.iter().filter(|f| !f.ok).count();
     let rows = findings
@@ -474,10 +557,12 @@ fn check(global: &GlobalArgs) -> Result<()> {
         .collect();
     print_rows(global, &["check", "result", "detail"], rows)?;
     if failed > 0 {
+        let names: Vec<&str> = findings.iter().filter(|f| !f.ok).map(|f| f.check).collect();
         bail!(
-            "{}: {failed} of {} checks failed",
+            "{}: {failed} of {} checks failed: {}",
             path.display(),
-            findings.len()
+            findings.len(),
+            names.join("; ")
         );
     }
     eprintln!(
@@ -499,7 +584,7 @@ fn export(global: &GlobalArgs, args: &ExportArgs) -> Result<()> {
         ))
         .into());
     }
-    let conn = open_database(global, Access::ReadOnly)?;
+    let conn = open_database(global, Access::Query)?;
     let mut rows = Vec::new();
     let db_name = match &args.out {
         Some(out) => {
@@ -526,7 +611,13 @@ fn export(global: &GlobalArgs, args: &ExportArgs) -> Result<()> {
     .map(|s| s.to_string_lossy().into_owned())
     .unwrap_or_else(|| "peel".into());
     if let Some(meta) = &args.datasette {
-        let document = crate::datasette::metadata(&conn, &db_name)?;
+        let (document, skipped) = crate::datasette::metadata(&conn, &db_name)?;
+        for query in skipped {
+            eprintln!(
+                "peel: note: left out of the Datasette metadata: {}",
+                one_line(&query)
+            );
+        }
         let text = serde_json::to_string_pretty(&document)? + "\n";
         std::fs::write(meta, text).with_context(|| format!("writing {}", meta.display()))?;
         rows.push(vec![
@@ -540,9 +631,8 @@ fn export(global: &GlobalArgs, args: &ExportArgs) -> Result<()> {
 /// `peel queries [NAME]`: the catalogue as a result (so --format applies), or one
 /// query's help as text.
 fn list_queries(global: &GlobalArgs, args: &QueriesArgs) -> Result<()> {
-    let conn = open_database(global, Access::ReadOnly)?;
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
+    let conn = open_database(global, Access::Query)?;
+    let mut out = stdout_writer();
     match &args.name {
         Some(name) => {
             let text = queries::describe(&conn, name)?;
@@ -561,11 +651,11 @@ fn list_queries(global: &GlobalArgs, args: &QueriesArgs) -> Result<()> {
 /// `peel run NAME ARGS`: resolve the arguments, print notes on stderr, and run the query
 /// on a read-only connection.
 fn run_query(global: &GlobalArgs, args: &RunArgs) -> Result<()> {
-    let conn = open_database(global, Access::ReadOnly)?;
+    let conn = open_database(global, Access::Query)?;
     let call = queries::prepare(&conn, &args.name, &args.args)?;
     if !args.quiet {
         for note in &call.notes {
-            eprintln!("peel: note: {note}");
+            eprintln!("peel: note: {}", one_line(note));
         }
     }
     let (format, options) = output_options(global);
@@ -574,8 +664,7 @@ fn run_query(global: &GlobalArgs, args: &RunArgs) -> Result<()> {
         (true, Format::Table | Format::Markdown | Format::Chart) => SourcesMode::Footnotes,
         (true, _) => SourcesMode::Column,
     };
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
+    let mut out = stdout_writer();
     let result = {
         let mut sink = output::sink(format, &mut out, &options);
         call.run(&conn, sink.as_mut(), sources)
@@ -618,4 +707,64 @@ fn unsave_query(global: &GlobalArgs, args: &UnsaveArgs) -> Result<()> {
     queries::unsave(&conn, &args.name)?;
     eprintln!("peel: removed saved query {}", args.name);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    fn clap_line(args: &[&str]) -> String {
+        let error = Cli::try_parse_from(args).expect_err("clap should refuse this");
+        clap_error_line(&error)
+    }
+
+    #[test]
+    fn clap_errors_fold_into_one_line_with_their_usage() {
+        let cases: &[(&[&str], &[&str])] = &[
+            (
+                &["peel", "frobnicate"],
+                &["unrecognized subcommand 'frobnicate'", "usage: peel "],
+            ),
+            (
+                &["peel", "--format", "xml", "sql", "SELECT 1"],
+                &[
+                    "invalid value 'xml' for '--format <FORMAT>'",
+                    "possible values: table",
+                ],
+            ),
+            (
+                &["peel", "run"],
+                &[
+                    "required arguments were not provided: <NAME>",
+                    "usage: peel run",
+                ],
+            ),
+            (
+                &["peel", "import"],
+                &["a subcommand or argument is missing", "usage: peel import"],
+            ),
+            (
+                &["peel", "sql", "--nosuch"],
+                &["unexpected argument '--nosuch'"],
+            ),
+        ];
+        for (args, needles) in cases {
+            let line = clap_line(args);
+            assert!(!line.contains('\n'), "{args:?}: {line:?}");
+            assert!(!line.starts_with("error:"), "{args:?}: {line:?}");
+            for needle in *needles {
+                assert!(
+                    line.contains(needle),
+                    "{args:?}: {needle:?} not in {line:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn messages_become_one_line_without_control_characters() {
+        assert_eq!(one_line(" a\nb\r\n\x1b[31mc\t\x07 "), "a b [31mc");
+        assert_eq!(one_line("plain"), "plain");
+    }
 }

@@ -20,8 +20,9 @@ use crate::queries::{self, Fallback, Kind, Param};
 const OGL_URL: &str = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/";
 
 /// The metadata document for the database `conn`, served by Datasette under `db_name`
-/// (the file name without `.db`).
-pub fn metadata(conn: &Connection, db_name: &str) -> Result<Value> {
+/// (the file name without `.db`), and the saved queries left out of it because they no
+/// longer pass the checks (a stale or hostile query must not stop an export).
+pub fn metadata(conn: &Connection, db_name: &str) -> Result<(Value, Vec<String>)> {
     let mut tables: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
     let mut stmt = conn.prepare(
         "SELECT object, column_name, meaning, unit, allowed_values FROM documentation
@@ -54,8 +55,15 @@ pub fn metadata(conn: &Connection, db_name: &str) -> Result<Value> {
     }
 
     let mut canned = Map::new();
+    let mut skipped = Vec::new();
     for info in queries::list(Some(conn))? {
-        let query = queries::find(conn, &info.name)?;
+        let query = match queries::find(conn, &info.name) {
+            Ok(query) => query,
+            Err(e) => {
+                skipped.push(format!("{}: {e}", info.name));
+                continue;
+            }
+        };
         let statements: Vec<String> = exec::split_statements(&query.sql)
             .into_iter()
             .map(|c| c.text.trim().trim_end_matches(';').trim().to_string())
@@ -95,7 +103,7 @@ pub fn metadata(conn: &Connection, db_name: &str) -> Result<Value> {
         }
     }
 
-    Ok(json!({
+    let document = json!({
         "title": "peel: PEEL police inspection results for England and Wales",
         "description": "HMIC/HMICFRS PEEL judgments and figures for the 43 police forces of England and Wales, each with its source. Start with the views v_judgments and v_metric_values; the documentation table explains every column.",
         "license": "Open Government Licence v3.0",
@@ -108,7 +116,8 @@ pub fn metadata(conn: &Connection, db_name: &str) -> Result<Value> {
                 "queries": canned,
             }
         }
-    }))
+    });
+    Ok((document, skipped))
 }
 
 /// What to type for a parameter in Datasette, where names are not resolved.

@@ -34,7 +34,7 @@ pub struct Chunk<'a> {
 
 /// Splits a script into complete statements. A trailing statement without a semicolon is
 /// kept (SQLite accepts it); chunks holding only whitespace or comments are kept too, and
-/// the executor skips them.
+/// the executor skips them. The chunks concatenate back to `sql`, byte for byte.
 pub fn split_statements(sql: &str) -> Vec<Chunk<'_>> {
     let mut chunks = Vec::new();
     let mut start = 0;
@@ -51,7 +51,7 @@ pub fn split_statements(sql: &str) -> Vec<Chunk<'_>> {
         }
     }
     let rest = &sql[start..];
-    if !rest.trim().is_empty() {
+    if !rest.is_empty() {
         chunks.push(Chunk {
             text: rest,
             line: line + leading_newlines(rest),
@@ -125,6 +125,27 @@ pub fn sqlite_message(error: &rusqlite::Error) -> String {
     }
 }
 
+/// A message as one line of plain text. Messages quote file names, SQL and values from
+/// databases other people made: a line break would split the error, and an escape
+/// sequence would reach the analyst's terminal, so every control character becomes a
+/// space (runs of them one space).
+pub fn one_line(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut gap = false;
+    for c in message.trim().chars() {
+        if c.is_control() {
+            gap = true;
+        } else {
+            if gap {
+                out.push(' ');
+                gap = false;
+            }
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Shortens a statement to one line for error messages.
 pub fn snippet(sql: &str) -> String {
     const MAX: usize = 60;
@@ -135,6 +156,73 @@ pub fn snippet(sql: &str) -> String {
     } else {
         format!("`{one_line}`")
     }
+}
+
+/// The first keyword of a statement, after whitespace and comments, upper-cased; empty
+/// when the text holds none (only comments, or something that is not a keyword).
+pub fn first_keyword(sql: &str) -> String {
+    let mut rest = sql;
+    loop {
+        rest = rest.trim_start();
+        if let Some(r) = rest.strip_prefix("--") {
+            rest = r.split_once('\n').map_or("", |(_, after)| after);
+        } else if let Some(r) = rest.strip_prefix("/*") {
+            rest = r.split_once("*/").map_or("", |(_, after)| after);
+        } else {
+            break;
+        }
+    }
+    rest.chars()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .collect::<String>()
+        .to_ascii_uppercase()
+}
+
+/// The statements that may run under [`Policy::read_only`], by their first keyword.
+pub const READ_KEYWORDS: [&str; 3] = ["SELECT", "WITH", "VALUES"];
+
+/// Every other keyword SQLite's grammar lets a statement start with. A word outside both
+/// lists starts no statement: SQLite refuses it with a syntax error and compiles nothing.
+const OTHER_STATEMENT_KEYWORDS: [&str; 20] = [
+    "ALTER",
+    "ANALYZE",
+    "ATTACH",
+    "BEGIN",
+    "COMMIT",
+    "CREATE",
+    "DELETE",
+    "DETACH",
+    "DROP",
+    "END",
+    "EXPLAIN",
+    "INSERT",
+    "PRAGMA",
+    "REINDEX",
+    "RELEASE",
+    "REPLACE",
+    "ROLLBACK",
+    "SAVEPOINT",
+    "UPDATE",
+    "VACUUM",
+];
+
+/// Why a statement may not run under the read-only policy, judged from its text alone,
+/// before SQLite compiles it. Compiling is not harmless: a `PRAGMA` that sets a flag
+/// (`trusted_schema`, `query_only`, `foreign_keys`, even the process-wide
+/// `hard_heap_limit`) takes effect when it is prepared, and SQLite calls `PRAGMA`,
+/// `ATTACH`, `BEGIN`, `COMMIT`, `ROLLBACK` and `SAVEPOINT` read-only although they change
+/// the connection or end its transaction. So only statements that start with SELECT,
+/// WITH or VALUES (or with no statement keyword at all, which SQLite refuses as a syntax
+/// error) are let through to be prepared; SQLite's own read-only test then catches
+/// `WITH ... DELETE`.
+pub fn read_only_refusal(sql: &str) -> Option<String> {
+    let keyword = first_keyword(sql);
+    if !OTHER_STATEMENT_KEYWORDS.contains(&keyword.as_str()) {
+        return None;
+    }
+    Some(format!(
+        "only statements that read are allowed here (SELECT, WITH, VALUES), not {keyword}"
+    ))
 }
 
 /// How statements may run.
@@ -174,6 +262,11 @@ pub fn run_script(
             message,
             code: cause.and_then(|e| e.sqlite_error_code()),
         };
+        if policy.read_only
+            && let Some(why) = read_only_refusal(chunk.text)
+        {
+            return Err(fail(why, None));
+        }
         // A chunk may hold only comments: Batch yields no statement for it.
         let mut batch = Batch::new(conn, chunk.text);
         let mut stmt = match batch.next() {
@@ -264,6 +357,62 @@ mod tests {
         assert_eq!(lines, vec![1, 3, 4]);
     }
 
+    /// SQL-shaped text: the tokens that decide where statements end, mixed with any text.
+    fn sql_text() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let token = prop_oneof![
+            proptest::sample::select(vec![
+                "SELECT 1",
+                ";",
+                "'",
+                "\"",
+                "`",
+                "[",
+                "]",
+                "--",
+                "/*",
+                "*/",
+                "\n",
+                "\r\n",
+                " ",
+                "\t",
+                "CREATE TRIGGER t AFTER INSERT ON x BEGIN",
+                "END",
+                "BEGIN",
+                "CASE",
+                "WHEN",
+                "x'00'",
+                "\0",
+                "é",
+                "\u{2028}",
+            ])
+            .prop_map(str::to_string),
+            any::<String>(),
+        ];
+        proptest::collection::vec(token, 0..40).prop_map(|t| t.concat())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn split_statements_keeps_every_byte_and_counts_lines(sql in sql_text()) {
+            let chunks = split_statements(&sql);
+            let joined: String = chunks.iter().map(|c| c.text).collect();
+            proptest::prop_assert_eq!(&joined, &sql);
+            let mut offset = 0;
+            for (i, c) in chunks.iter().enumerate() {
+                proptest::prop_assert!(!c.text.is_empty());
+                // Every chunk but the last ends a complete statement at a semicolon.
+                if i + 1 < chunks.len() {
+                    proptest::prop_assert!(c.text.ends_with(';') && is_complete(c.text));
+                }
+                let first = offset + (c.text.len() - c.text.trim_start().len());
+                let line = 1 + sql[..first].matches('\n').count();
+                proptest::prop_assert_eq!(c.line, line, "chunk {} {:?}", i, c.text);
+                offset += c.text.len();
+            }
+        }
+    }
+
     fn run(
         conn: &Connection,
         sql: &str,
@@ -318,6 +467,70 @@ mod tests {
         assert_eq!(out, "v\nx' OR '1'='1\n");
         let err = run(&conn, "SELECT :missing;", &Params::new(), Policy::default()).unwrap_err();
         assert!(err.to_string().contains("no value for parameter :missing"));
+    }
+
+    #[test]
+    fn first_keyword_skips_comments() {
+        assert_eq!(first_keyword("  -- hi\n /* x */ attach 'a' AS b"), "ATTACH");
+        assert_eq!(first_keyword("SELECT 1"), "SELECT");
+        assert_eq!(first_keyword("-- only a comment"), "");
+        assert_eq!(first_keyword("/* unterminated PRAGMA x=1"), "");
+    }
+
+    #[test]
+    fn read_only_policy_refuses_statements_before_compiling_them() {
+        let conn = Connection::open_in_memory().unwrap();
+        crate::db::configure(&conn).unwrap();
+        for sql in [
+            "PRAGMA trusted_schema = 1;",
+            "/* x */ pragma query_only = 0;",
+            "EXPLAIN PRAGMA foreign_keys = 0;",
+            "ATTACH ':memory:' AS other;",
+            "BEGIN;",
+            "ROLLBACK;",
+            "SAVEPOINT s;",
+        ] {
+            let err = run(&conn, sql, &Params::new(), Policy { read_only: true }).unwrap_err();
+            assert!(
+                err.to_string().contains("only statements that read"),
+                "{sql}: {err}"
+            );
+        }
+        // Had any of them been compiled, these flags would now be set.
+        let trusted: i64 = conn
+            .pragma_query_value(None, "trusted_schema", |r| r.get(0))
+            .unwrap();
+        let fk: i64 = conn
+            .pragma_query_value(None, "foreign_keys", |r| r.get(0))
+            .unwrap();
+        assert_eq!((trusted, fk), (0, 1));
+        assert!(conn.is_autocommit());
+        let ok = run(
+            &conn,
+            "-- fine\nWITH x(n) AS (VALUES (1)) SELECT n FROM x; VALUES (2);",
+            &Params::new(),
+            Policy { read_only: true },
+        )
+        .unwrap();
+        assert_eq!(ok, "n\n1\ncolumn1\n2\n");
+        run(
+            &conn,
+            "CREATE TABLE t(x);",
+            &Params::new(),
+            Policy::default(),
+        )
+        .unwrap();
+        let err = run(
+            &conn,
+            "WITH x(n) AS (VALUES (1)) DELETE FROM t",
+            &Params::new(),
+            Policy { read_only: true },
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("only statements that read"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -63,11 +63,19 @@ fn write_copy(conn: &Connection, tmp: &Path) -> Result<Vec<(String, i64)>> {
     let target = tmp
         .to_str()
         .context("the export path must be valid UTF-8")?;
-    conn.execute("VACUUM INTO ?1", [target])
-        .with_context(|| format!("writing {}", tmp.display()))?;
+    // VACUUM INTO writes only the new file, but `query_only` (which keeps the source
+    // unchanged) refuses it too: lift it for this one statement of peel's own.
+    let query_only: bool = conn.pragma_query_value(None, "query_only", |r| r.get(0))?;
+    conn.pragma_update(None, "query_only", false)?;
+    let copied = conn.execute("VACUUM INTO ?1", [target]);
+    conn.pragma_update(None, "query_only", query_only)?;
+    copied.with_context(|| format!("writing {}", tmp.display()))?;
 
     let copy = Connection::open(tmp)?;
     db::configure(&copy)?;
+    // The copy carries whatever triggers the source had: they must not act on peel's
+    // own writes below (meta), nor write anything else into the file being shipped.
+    db::set_triggers(&copy, false)?;
     copy.pragma_update(None, "journal_mode", "delete")?;
     let tables: Vec<String> = copy
         .prepare(

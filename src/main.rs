@@ -5,7 +5,11 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    let cli = peel::cli::Cli::parse();
+    // clap's own errors are several lines; peel's are one (see app::report_usage).
+    let cli = match peel::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => return peel::app::report_usage(&error),
+    };
     match peel::app::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => peel::app::report(&error),

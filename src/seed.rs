@@ -577,7 +577,7 @@ pub fn build_database(path: &Path, replace: bool) -> Result<SeedCounts> {
         Ok(counts) => {
             // A stale -wal beside the old file would be replayed into the new one.
             for suffix in ["-wal", "-shm"] {
-                let side = sidecar(path, suffix);
+                let side = db::sidecar(path, suffix);
                 if side.exists() {
                     std::fs::remove_file(&side)
                         .with_context(|| format!("removing {}", side.display()))?;
@@ -594,14 +594,8 @@ pub fn build_database(path: &Path, replace: bool) -> Result<SeedCounts> {
     }
 }
 
-fn sidecar(path: &Path, suffix: &str) -> PathBuf {
-    let mut s = path.as_os_str().to_owned();
-    s.push(suffix);
-    PathBuf::from(s)
-}
-
 fn temp_path(path: &Path) -> PathBuf {
-    sidecar(path, &format!(".building-{}", std::process::id()))
+    db::sidecar(path, &format!(".building-{}", std::process::id()))
 }
 
 fn build_at(path: &Path) -> Result<SeedCounts> {

@@ -7,7 +7,7 @@ pub mod store;
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use rusqlite::{Connection, Transaction};
+use rusqlite::{Connection, Transaction, TransactionBehavior};
 use sha2::{Digest, Sha256};
 
 use crate::report::{self, ReportFacts};
@@ -49,6 +49,12 @@ pub fn import_report_bytes(
 
 /// Imports one report file in its own transaction. With `dry_run`, everything is checked
 /// against the database and then rolled back.
+///
+/// The file's own triggers are off meanwhile (see [`crate::db::set_triggers`]): a trigger
+/// added to a file someone sent must not change or remove what the report says. The
+/// transaction takes the write lock at once (`BEGIN IMMEDIATE`): a deferred one that
+/// read first could find another writer's commit in between and fail with "database is
+/// locked" without waiting.
 pub fn import_report_file(
     conn: &mut Connection,
     path: &Path,
@@ -57,8 +63,21 @@ pub fn import_report_file(
 ) -> Result<Imported> {
     let name = path.display().to_string();
     let bytes = std::fs::read(path).with_context(|| format!("{name}: cannot read"))?;
-    let tx = conn.transaction()?;
-    let imported = import_report_bytes(&tx, &name, &bytes, replace)?;
+    let triggers = crate::db::set_triggers(conn, false)?;
+    let result = import_in_transaction(conn, &name, &bytes, replace, dry_run);
+    crate::db::set_triggers(conn, triggers)?;
+    result
+}
+
+fn import_in_transaction(
+    conn: &mut Connection,
+    name: &str,
+    bytes: &[u8],
+    replace: bool,
+    dry_run: bool,
+) -> Result<Imported> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let imported = import_report_bytes(&tx, name, bytes, replace)?;
     if dry_run {
         tx.rollback()?;
     } else {

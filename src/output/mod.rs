@@ -7,11 +7,13 @@
 //!
 //! Beside the formats live two wrappers that reshape a result before a format sees it:
 //! [`pivot`] (a long result into a grid) and [`provenance`] (the `_sources` column into
-//! footnotes or a `sources` field).
+//! footnotes or a `sources` field). [`safe`] keeps what the data holds from acting on a
+//! terminal.
 
 mod chart;
 pub mod pivot;
 pub mod provenance;
+pub mod safe;
 mod table;
 
 use std::io::{self, Write};

@@ -132,25 +132,6 @@ pub fn default_declarations(sql: &str) -> Vec<(String, String)> {
     out
 }
 
-/// The first keyword of a statement, after whitespace and comments, upper-cased.
-fn first_keyword(sql: &str) -> String {
-    let mut rest = sql;
-    loop {
-        rest = rest.trim_start();
-        if let Some(r) = rest.strip_prefix("--") {
-            rest = r.split_once('\n').map_or("", |(_, after)| after);
-        } else if let Some(r) = rest.strip_prefix("/*") {
-            rest = r.split_once("*/").map_or("", |(_, after)| after);
-        } else {
-            break;
-        }
-    }
-    rest.chars()
-        .take_while(|c| c.is_ascii_alphabetic())
-        .collect::<String>()
-        .to_ascii_uppercase()
-}
-
 /// Checks a saved query's SQL and returns its parameter names (without the sigil), in
 /// order of first use.
 fn analyse(conn: &Connection, sql: &str) -> Result<Vec<String>, QueryError> {
@@ -165,6 +146,14 @@ fn analyse(conn: &Connection, sql: &str) -> Result<Vec<String>, QueryError> {
                 exec::snippet(chunk.text)
             )
         };
+        // Judged on the text before SQLite compiles it: preparing a PRAGMA already
+        // applies it (see exec::read_only_refusal).
+        if exec::read_only_refusal(chunk.text).is_some() {
+            return Err(QueryError::Invalid(format!(
+                "{}: a saved query may only read (SELECT, WITH, VALUES)",
+                at()
+            )));
+        }
         let mut batch = Batch::new(conn, chunk.text);
         let stmt = match batch.next() {
             Ok(Some(stmt)) => stmt,
@@ -178,10 +167,7 @@ fn analyse(conn: &Connection, sql: &str) -> Result<Vec<String>, QueryError> {
             }
         };
         statements += 1;
-        // ATTACH and DETACH count as read-only to SQLite (they change the connection, not
-        // a file), but a saved query has no business opening other files.
-        let keyword = first_keyword(chunk.text);
-        if !stmt.readonly() || keyword == "ATTACH" || keyword == "DETACH" {
+        if !stmt.readonly() {
             return Err(QueryError::Invalid(format!(
                 "{}: a saved query may only read (SELECT, WITH, VALUES)",
                 at()
@@ -261,13 +247,17 @@ pub fn save(
             "a saved query named {name} exists; use --replace to overwrite it"
         )));
     }
-    conn.execute(
+    // A trigger on saved_queries in a file someone sent must not act on peel's write.
+    let triggers = crate::db::set_triggers(conn, false)?;
+    let written = conn.execute(
         "INSERT INTO saved_queries (name, description, sql, created_at, updated_at)
          VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
          ON CONFLICT (name) DO UPDATE SET description = excluded.description, sql = excluded.sql,
                                           updated_at = excluded.updated_at",
         params![name, description, sql],
-    )?;
+    );
+    crate::db::set_triggers(conn, triggers)?;
+    written?;
     load_one(conn, name)?.ok_or_else(|| QueryError::NotSaved(name.into()))
 }
 
@@ -278,7 +268,10 @@ pub fn unsave(conn: &Connection, name: &str) -> Result<(), QueryError> {
             "{name} is a canned query; only saved queries can be removed"
         )));
     }
-    match conn.execute("DELETE FROM saved_queries WHERE name = ?1", [name])? {
+    let triggers = crate::db::set_triggers(conn, false)?;
+    let deleted = conn.execute("DELETE FROM saved_queries WHERE name = ?1", [name]);
+    crate::db::set_triggers(conn, triggers)?;
+    match deleted? {
         0 => Err(QueryError::NotSaved(name.into())),
         _ => Ok(()),
     }
@@ -299,11 +292,5 @@ mod tests {
                 ("x".to_string(), String::new())
             ]
         );
-    }
-
-    #[test]
-    fn first_keyword_skips_comments() {
-        assert_eq!(first_keyword("  -- hi\n /* x */ attach 'a' AS b"), "ATTACH");
-        assert_eq!(first_keyword("SELECT 1"), "SELECT");
     }
 }

@@ -329,3 +329,191 @@ fn completion_offers_values_of_the_next_parameter_and_names() {
     );
     assert!(complete_argument(&conn, "nosuch", &[], "").is_empty());
 }
+
+/// A saved query put in the file by hand (a file someone sent) that would change the
+/// connection: listing it prepares nothing that acts, and running it is refused before
+/// it is compiled. Preparing `PRAGMA trusted_schema = 1` used to switch the flag on for
+/// the rest of the session (the shell's `.queries`), and a saved `ROLLBACK` run with
+/// `.run` silently discarded the analyst's open transaction.
+#[test]
+fn saved_queries_that_change_the_connection_are_refused_before_compiling() {
+    let conn = fresh();
+    let hostile = [
+        ("flip", "PRAGMA trusted_schema = 1"),
+        ("unlock", "SELECT 1; PRAGMA query_only = 0"),
+        ("undo", "ROLLBACK"),
+        ("keep", "-- looks harmless\nBEGIN IMMEDIATE"),
+        ("attach", "ATTACH '/tmp/peel-never.db' AS x"),
+        ("explain", "EXPLAIN PRAGMA foreign_keys = 0"),
+    ];
+    for (name, sql) in hostile {
+        conn.execute(
+            "INSERT INTO saved_queries (name, sql, created_at, updated_at) VALUES (?1, ?2, 'x', 'x')",
+            [name, sql],
+        )
+        .unwrap();
+    }
+    conn.execute_batch("BEGIN; INSERT INTO meta (key, value) VALUES ('pending', 'yes');")
+        .unwrap();
+    let listed = list(Some(&conn)).unwrap();
+    for (name, _) in hostile {
+        let info = listed.iter().find(|q| q.name == name).unwrap();
+        assert!(info.usage.contains("does not prepare"), "{name}: {info:?}");
+        let err = csv(&conn, name, &[]).unwrap_err();
+        assert!(err.is_usage(), "{name}: {err}");
+        assert!(err.to_string().contains("may only read"), "{name}: {err}");
+    }
+    let flags: (i64, i64, i64) = conn
+        .query_row(
+            "SELECT (SELECT * FROM pragma_trusted_schema), (SELECT * FROM pragma_query_only),
+                    (SELECT * FROM pragma_foreign_keys)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!(flags, (0, 0, 1));
+    assert!(!conn.is_autocommit(), "the open transaction was ended");
+    conn.execute_batch("COMMIT").unwrap();
+    assert!(!std::path::Path::new("/tmp/peel-never.db").exists());
+}
+
+// ---------------------------------------------------------------------------------------
+// Property tests: any arguments, any text (proptest's 256 cases, or PROPTEST_CASES).
+
+/// Arguments people type, right and wrong, and arbitrary text.
+fn argument() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    prop_oneof![
+        proptest::sample::select(vec![
+            "cambs",
+            "E23000023",
+            "Met",
+            "GMP",
+            "yorkshire",
+            "Durhma",
+            "2016",
+            "2018/19",
+            "2019",
+            "twenty",
+            "officer-fte",
+            "officers",
+            "population",
+            "good",
+            "RI",
+            "Adequate",
+            "effectiveness",
+            "legit",
+            "east",
+            "wales",
+            "all",
+            "2015",
+            "2015-03-31",
+            "march 2015",
+            "force=kent",
+            "period=2015",
+            "kind=all",
+            "year=2016",
+            "x' OR '1'='1",
+            "'; DROP TABLE areas; --",
+            "",
+            "=",
+            "a=b",
+            " ",
+            "NULL",
+            "%",
+            "_",
+        ])
+        .prop_map(str::to_string),
+        "[ -~]{0,20}",
+        any::<String>(),
+    ]
+}
+
+/// Whether a bound value is one peel stores for that kind of parameter (or the typed
+/// text, for text parameters): resolution picks stored values, it never passes text on.
+fn bound_value_is_stored(conn: &Connection, param: &Param, binding: &params::Binding) -> bool {
+    let exists =
+        |sql: &str, value: &Value| -> bool { conn.query_row(sql, [value], |_| Ok(())).is_ok() };
+    let v = &binding.value;
+    if *v == Value::Null {
+        return true;
+    }
+    match param.kind {
+        Kind::Force | Kind::Area | Kind::Region => exists("SELECT 1 FROM areas WHERE code = ?1", v),
+        Kind::Metric => exists("SELECT 1 FROM metrics WHERE code = ?1", v),
+        Kind::Period { .. } => exists("SELECT 1 FROM periods WHERE label = ?1", v),
+        Kind::Year => exists("SELECT 1 FROM cycles WHERE year = ?1", v),
+        Kind::Grade { .. } => exists("SELECT 1 FROM grades WHERE name = ?1", v),
+        Kind::Pillar => exists(
+            "SELECT 1 WHERE ?1 IN ('effectiveness', 'efficiency', 'legitimacy')",
+            v,
+        ),
+        Kind::AreaKind => exists(
+            "SELECT 1 WHERE ?1 IN ('force', 'region', 'country', 'all')",
+            v,
+        ),
+        Kind::Text => match (&binding.input, &param.default) {
+            (Some(input), _) => *v == Value::Text(input.clone()),
+            (None, Fallback::Value(d)) => *v == Value::Text(d.clone()),
+            (None, _) => false,
+        },
+    }
+}
+
+#[test]
+fn any_arguments_bind_stored_values_or_fail_as_usage_errors() {
+    use proptest::prelude::*;
+    let conn = seeded();
+    let mut names: Vec<String> = CATALOGUE.iter().map(|c| c.name.to_string()).collect();
+    names.push("forse".into());
+    proptest!(|(
+        name in proptest::sample::select(names),
+        args in proptest::collection::vec(argument(), 0..4),
+    )| {
+        let before = conn.total_changes();
+        match prepare(&conn, &name, &args) {
+            Ok(call) => {
+                // Values are bound, never pasted: the SQL is the catalogue's, untouched.
+                prop_assert_eq!(&call.query.sql, canned(&name).unwrap().sql);
+                for (param, binding) in call.query.params.iter().zip(&call.bindings) {
+                    prop_assert!(
+                        bound_value_is_stored(&conn, param, binding),
+                        "{} {}: {:?} from {:?}",
+                        name,
+                        param.name,
+                        binding.value,
+                        binding.input
+                    );
+                }
+                let mut out = Vec::new();
+                let mut s = sink(Format::Csv, &mut out, &Options::default());
+                let ran = call.run(&conn, s.as_mut(), SourcesMode::Hide);
+                prop_assert!(ran.is_ok(), "{} {:?}: {}", name, args, ran.unwrap_err());
+            }
+            Err(e) => prop_assert!(e.is_usage(), "{} {:?}: {}", name, args, e),
+        }
+        prop_assert_eq!(conn.total_changes(), before);
+    });
+}
+
+#[test]
+fn resolving_any_text_never_panics_and_picks_a_candidate() {
+    use proptest::prelude::*;
+    let conn = seeded();
+    let forces = crate::resolve::load_areas(&conn, &["force"]).unwrap();
+    let cycles = crate::resolve::load_cycles(&conn).unwrap();
+    let periods = crate::resolve::load_periods(&conn, Some("officer-fte")).unwrap();
+    proptest!(|(input in argument())| {
+        let _ = crate::resolve::normalize(&input);
+        let _ = crate::resolve::initials(&input);
+        if let Ok(r) = crate::resolve::resolve("force", &input, &forces, "") {
+            prop_assert!(forces.iter().any(|c| std::ptr::eq(c, r.candidate)));
+        }
+        if let Ok(c) = crate::resolve::resolve_year(&input, &cycles) {
+            prop_assert!(cycles.contains(c));
+        }
+        if let Ok((p, _)) = crate::resolve::resolve_period(&input, &periods, "") {
+            prop_assert!(periods.contains(p));
+        }
+    });
+}

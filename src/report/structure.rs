@@ -248,8 +248,10 @@ pub(crate) fn parse(doc: &Normalized) -> Result<ReportFacts, ParseError> {
         .or_else(|| title.force_suffix.clone())
         .filter(|f| !f.is_empty());
     let Some(force_name) = force else {
+        // The line after the title, or the title itself when the text ends there: an
+        // error always names a line the input has.
         return Err(ParseError::new(
-            title_line + 1,
+            (title_line + 1).min(doc.total_lines),
             format!(
                 "expected \"An inspection of <force name>\" after the title \"{}\"",
                 title.title

@@ -216,7 +216,7 @@ pub enum DotCommand {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CommandError {
     /// No such command.
-    #[error("unknown command .{name}{}; .help lists the commands", .suggestion.as_ref().map(|s| format!(" (did you mean .{s}?)")).unwrap_or_default())]
+    #[error("unknown command .{}{}; .help lists the commands", printable(.name), .suggestion.as_ref().map(|s| format!(" (did you mean .{s}?)")).unwrap_or_default())]
     Unknown {
         /// What was typed, without the dot.
         name: String,
@@ -224,7 +224,7 @@ pub enum CommandError {
         suggestion: Option<&'static str>,
     },
     /// A prefix of several commands.
-    #[error(".{name} could be {candidates}; type more of the name")]
+    #[error(".{} could be {candidates}; type more of the name", printable(.name))]
     Ambiguous {
         /// What was typed, without the dot.
         name: String,
@@ -242,6 +242,20 @@ pub enum CommandError {
     /// A quote was opened and never closed.
     #[error("unterminated {0} quote")]
     Unterminated(char),
+}
+
+/// A name as typed, with control characters escaped: a quoted word may hold a line
+/// break, and an error must stay on one line.
+fn printable(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 /// One word of a command line.
@@ -727,5 +741,101 @@ mod tests {
         assert!(help_for(".mode").unwrap().starts_with(".mode FORMAT\n"));
         assert!(help_for("param").unwrap().contains("bound, never pasted"));
         assert!(help_for("nosuch").is_err());
+    }
+
+    /// Lines shaped like dot-commands: a command name, a prefix or a typo of one, then
+    /// words, quoted words and odd characters.
+    fn command_line() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let name = prop_oneof![
+            proptest::sample::select(
+                COMMANDS
+                    .iter()
+                    .map(|s| s.name.to_string())
+                    .collect::<Vec<_>>()
+            ),
+            "[a-z]{0,8}",
+            "\"[a-z]{0,3}[\n\r\t\u{1b}][a-z]{0,3}\"",
+            any::<String>(),
+        ];
+        let word = prop_oneof![
+            proptest::sample::select(vec![
+                "on",
+                "off",
+                "set",
+                "unset",
+                "list",
+                "clear",
+                ":force",
+                "@x",
+                "$y",
+                "NULL",
+                "12",
+                "-3.5e2",
+                "1e999",
+                "nan",
+                "inf",
+                "''",
+                "'a''b'",
+                "\"x\"\"y\"",
+                "'open",
+                "\"open",
+                "csv",
+                "line",
+                "table",
+            ])
+            .prop_map(str::to_string),
+            "[ -~]{0,12}",
+            any::<String>(),
+        ];
+        (
+            "[ \t]{0,2}",
+            proptest::option::of(Just(".")),
+            name,
+            proptest::collection::vec(word, 0..5),
+        )
+            .prop_map(|(lead, dot, name, words)| {
+                format!("{lead}{}{name} {}", dot.unwrap_or(""), words.join(" "))
+            })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_line_parses_or_fails_without_panicking(line in command_line()) {
+            match parse(&line) {
+                Ok(_) => {}
+                // An error is shown on one line, whatever was typed.
+                Err(e) => proptest::prop_assert!(
+                    !e.to_string().contains(['\n', '\r']),
+                    "{:?}",
+                    e.to_string()
+                ),
+            }
+        }
+
+        #[test]
+        fn help_for_any_name_is_one_line_or_the_help(name in proptest::prelude::any::<String>()) {
+            if let Err(e) = help_for(&name) {
+                proptest::prop_assert!(!e.to_string().contains(['\n', '\r']), "{:?}", e.to_string());
+            }
+        }
+
+        #[test]
+        fn arbitrary_text_parses_or_fails_without_panicking(line in proptest::prelude::any::<String>()) {
+            let _ = parse(&line);
+        }
+
+        /// `.param set NAME 'VALUE'` binds exactly VALUE, as text, whatever it holds.
+        #[test]
+        fn quoted_parameter_values_are_kept_verbatim(
+            name in "[a-z_][a-z0-9_]{0,10}",
+            value in proptest::prelude::any::<String>(),
+        ) {
+            let line = format!(".param set {name} '{}'", value.replace('\'', "''"));
+            proptest::prop_assert_eq!(
+                parse(&line),
+                Ok(DotCommand::Param(ParamCommand::Set(format!(":{name}"), Value::Text(value))))
+            );
+        }
     }
 }

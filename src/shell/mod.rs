@@ -550,7 +550,7 @@ impl<'a> Shell<'a> {
         if error.is_broken_pipe() {
             return Err(error);
         }
-        let message = origin.place(&error, line);
+        let message = exec::one_line(&origin.place(&error, line));
         if origin.stop_on_error {
             return Err(ShellError::Located(message));
         }
@@ -1143,5 +1143,125 @@ mod tests {
         assert_eq!(sql_literal(&Value::Text("it's".into())), "'it''s'");
         assert_eq!(sql_literal(&Value::Null), "NULL");
         assert_eq!(sql_literal(&Value::Integer(3)), "3");
+    }
+
+    /// Lines a piped session might hold: statements whole and split over lines,
+    /// dot-commands right and wrong, comments, quotes left open, and junk. No `.output`,
+    /// `.once` or `.read`: those touch files (filtered out below).
+    fn session_line() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        prop_oneof![
+            proptest::sample::select(vec![
+                "SELECT 1;",
+                "SELECT 'a;b'",
+                ";",
+                "SELECT",
+                "1;",
+                "  ",
+                "BEGIN;",
+                "COMMIT;",
+                "ROLLBACK;",
+                "CREATE TEMP TABLE IF NOT EXISTS t(x);",
+                "INSERT INTO t VALUES (:x);",
+                "SELECT * FROM t;",
+                "SELECT :x, @y, $z;",
+                "SELECT ?;",
+                "-- a comment",
+                "/* open",
+                "*/ SELECT 2;",
+                "'",
+                "\"",
+                "CREATE TEMP TRIGGER IF NOT EXISTS tt AFTER INSERT ON t BEGIN",
+                "SELECT 1; END;",
+                "SELECT area_name FROM v_judgments LIMIT 2;",
+                ".param set x 5",
+                ".param set x 'a b'",
+                ".param set :y NULL",
+                ".param unset x",
+                ".param list",
+                ".param clear",
+                ".mode csv",
+                ".mode line",
+                ".mode json",
+                ".mode table",
+                ".mode markdown",
+                ".mode chart",
+                ".headers off",
+                ".headers on",
+                ".nullvalue -",
+                ".nullvalue",
+                ".timer on",
+                ".footer on",
+                ".maxrows 1",
+                ".maxrows 0",
+                ".show",
+                ".help",
+                ".help mode",
+                ".tables",
+                ".tables v_%",
+                ".schema areas",
+                ".queries",
+                ".run years",
+                ".run force cambs",
+                ".run force",
+                ".run nosuch",
+                ".save last",
+                ".save 'Bad Name'",
+                ".tabels",
+                ".",
+                ".p",
+                ".quit",
+            ])
+            .prop_map(str::to_string),
+            "[ -~]{0,30}",
+            any::<String>(),
+        ]
+        .prop_filter("no file commands", |l| !l.split('\n').any(touches_files))
+    }
+
+    fn touches_files(line: &str) -> bool {
+        matches!(
+            command::parse(line),
+            Ok(DotCommand::Output(_) | DotCommand::Once(_) | DotCommand::Read(_))
+        )
+    }
+
+    #[test]
+    fn any_session_runs_to_its_end_with_one_line_per_error() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        crate::db::configure(&conn).unwrap();
+        let tx = conn.transaction().unwrap();
+        crate::db::create_schema(&tx).unwrap();
+        crate::seed::load(&tx).unwrap();
+        tx.commit().unwrap();
+        let lines = proptest::collection::vec(session_line(), 0..30);
+        proptest::proptest!(|(lines in lines)| {
+            let input = lines.join("\n");
+            let mut out = Vec::new();
+            let mut err = Vec::new();
+            let errors = {
+                let mut shell = Shell::new(
+                    &conn,
+                    settings(),
+                    Box::new(catalog::Catalogue),
+                    &mut out,
+                    &mut err,
+                )
+                .keep_going(true);
+                let result = shell.run_piped(&mut Reader::new(input.as_bytes()));
+                proptest::prop_assert!(result.is_ok(), "{:?}", result.err().map(|e| e.to_string()));
+                shell.errors()
+            };
+            let err = String::from_utf8(err).unwrap();
+            let reported = err.lines().filter(|l| l.starts_with("peel: error: ")).count();
+            proptest::prop_assert_eq!(reported, errors, "{}", err);
+            for line in err.lines() {
+                proptest::prop_assert!(
+                    line.starts_with("peel: error: ") || line.starts_with("saved as "),
+                    "{:?}",
+                    line
+                );
+            }
+        });
     }
 }

@@ -80,3 +80,28 @@ pub fn csv_rows(text: &str) -> Vec<Vec<String>> {
         .map(|r| r.unwrap().iter().map(str::to_string).collect())
         .collect()
 }
+
+/// The SHA-256 of a file, to show it is unchanged byte for byte.
+pub fn sha256(path: &Path) -> String {
+    peel::import::sha256_hex(&bytes(path))
+}
+
+/// The `-wal`, `-shm` and `-journal` files that exist beside a database.
+pub fn sidecars(db: &Path) -> Vec<PathBuf> {
+    ["-wal", "-shm", "-journal"]
+        .iter()
+        .map(|suffix| peel::db::sidecar(db, suffix))
+        .filter(|p| p.exists())
+        .collect()
+}
+
+/// Asserts that a database is byte for byte what it was (`before` is its [`sha256`]) and
+/// that nothing was left beside it.
+pub fn assert_untouched(db: &Path, before: &str, what: &str) {
+    assert_eq!(sha256(db), before, "{what}: the database changed");
+    assert_eq!(
+        sidecars(db),
+        Vec::<PathBuf>::new(),
+        "{what}: files left beside it"
+    );
+}
