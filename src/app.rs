@@ -9,8 +9,8 @@ use anyhow::{Context, Result, bail};
 use rusqlite::Connection;
 
 use crate::cli::{
-    Cli, Command, CompletionsArgs, ExportArgs, GlobalArgs, ImportCommand, ImportReportArgs,
-    InitArgs, QueriesArgs, RunArgs, SaveArgs, ShellArgs, SqlArgs, UnsaveArgs,
+    Cli, Command, CompletionsArgs, ExportArgs, GlobalArgs, ImportCommand, ImportCsvArgs,
+    ImportReportArgs, InitArgs, QueriesArgs, RunArgs, SaveArgs, ShellArgs, SqlArgs, UnsaveArgs,
 };
 use crate::db::{self, Access, DbError};
 use crate::exec::{self, Params, Policy};
@@ -63,6 +63,10 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Import(ImportCommand::Report(args))) => {
             only_shell(top)?;
             import_report(&global, &args)
+        }
+        Some(Command::Import(ImportCommand::Csv(args))) => {
+            only_shell(top)?;
+            import_csv(&global, &args)
         }
         Some(Command::Queries(args)) => {
             only_shell(top)?;
@@ -408,6 +412,146 @@ fn import_report(global: &GlobalArgs, args: &ImportReportArgs) -> Result<()> {
     }
     out.flush()?;
     Ok(())
+}
+
+/// `peel import csv`: each file in its own transaction, a summary per file on stderr,
+/// and a progress bar while a long file loads when stderr is a terminal.
+fn import_csv(global: &GlobalArgs, args: &ImportCsvArgs) -> Result<()> {
+    for file in &args.files {
+        if !file.is_file() {
+            return Err(UsageError(format!("{}: no such file", file.display())).into());
+        }
+    }
+    if let Some(unit) = &args.unit
+        && !import::bulk::UNITS.contains(&unit.as_str())
+    {
+        bail!(UsageError(format!(
+            "unknown unit {unit:?} for --unit; units are: {}",
+            import::bulk::UNITS.join(", ")
+        )));
+    }
+    let options = import::bulk::CsvOptions {
+        create_metrics: args.create_metrics,
+        unit: args.unit.clone(),
+        trust: args.trust.clone(),
+        replace: args.replace,
+        dry_run: args.dry_run,
+    };
+    let mut conn = open_database(global, Access::ReadWrite)?;
+    for file in &args.files {
+        let size = std::fs::metadata(file).map_or(0, |m| m.len());
+        let bar = if io::stderr().is_terminal() {
+            let bar = indicatif::ProgressBar::new(size);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{prefix} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec}, {eta} left",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                .progress_chars("=> "),
+            );
+            bar.set_prefix(file.display().to_string());
+            bar
+        } else {
+            indicatif::ProgressBar::hidden()
+        };
+        let result = import::bulk::import_csv_file(&mut conn, file, &options, &mut |read| {
+            bar.set_position(read)
+        });
+        bar.finish_and_clear();
+        let s = result?;
+        for note in &s.notes {
+            eprintln!("peel: note: {}: {note}", s.file);
+        }
+        if !s.ignored_columns.is_empty() {
+            eprintln!(
+                "peel: note: {}: columns not used by the {}: {}",
+                s.file,
+                s.layout.name(),
+                s.ignored_columns.join(", ")
+            );
+        }
+        if !s.other_bodies.is_empty() {
+            let total: u64 = s.other_bodies.values().sum();
+            let listed: Vec<String> = s
+                .other_bodies
+                .iter()
+                .map(|(body, n)| format!("{body} ({n})"))
+                .collect();
+            eprintln!(
+                "peel: {}: {total} rows for bodies that are not territorial forces were not stored: {}",
+                s.file,
+                listed.join(", ")
+            );
+        }
+        if s.incomplete_years > 0 {
+            eprintln!(
+                "peel: {}: {} financial-year totals not derived: the file lacks some of their quarters",
+                s.file, s.incomplete_years
+            );
+        }
+        if s.layout == import::bulk::Layout::HomeOffice && s.without_population > 0 {
+            eprintln!(
+                "peel: {}: {} counts have no rate per 1,000: no population figure for their area",
+                s.file, s.without_population
+            );
+        }
+        let mut parts = vec![format!("{} rows, {} values", s.rows, s.values)];
+        if s.layout == import::bulk::Layout::HomeOffice {
+            parts.push(format!(
+                "{} financial-year totals and {} rates per 1,000 population derived",
+                s.year_totals, s.rates
+            ));
+        }
+        if s.replaced > 0 {
+            parts.push(format!("{} replaced", s.replaced));
+        }
+        if !s.metrics_created.is_empty() {
+            parts.push(format!(
+                "{} metrics created ({})",
+                s.metrics_created.len(),
+                abbreviated_list(&s.metrics_created)
+            ));
+        }
+        if !s.periods_created.is_empty() {
+            parts.push(format!(
+                "{} periods created ({})",
+                s.periods_created.len(),
+                abbreviated_list(&s.periods_created)
+            ));
+        }
+        eprintln!(
+            "peel: {} {} ({}): {}{}",
+            if args.dry_run {
+                "would import"
+            } else {
+                "imported"
+            },
+            s.file,
+            s.layout.name(),
+            parts.join("; "),
+            if s.reimported {
+                "; the file was imported before"
+            } else {
+                ""
+            }
+        );
+    }
+    Ok(())
+}
+
+/// The first few items of a list, and how many more.
+fn abbreviated_list(items: &[String]) -> String {
+    const SHOWN: usize = 5;
+    let mut text = items
+        .iter()
+        .take(SHOWN)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if items.len() > SHOWN {
+        text.push_str(&format!(", and {} more", items.len() - SHOWN));
+    }
+    text
 }
 
 const FACT_COLUMNS: [&str; 7] = ["fact", "area", "item", "period", "value", "unit", "line"];

@@ -1,7 +1,11 @@
-//! Importing report text: read a file, parse it (pure, in `crate::report`), store the
-//! facts (in `store`) inside one transaction per file, so a file is stored whole or not at
-//! all.
+//! Importing into a database, one transaction per file, so a file is stored whole or not
+//! at all: report text (parsed by `crate::report`, stored by `store`) and bulk figures
+//! from CSV (`bulk`, with `periods` for the period forms it reads and `home_office` for
+//! the Home Office recorded crime table).
 
+pub mod bulk;
+pub mod home_office;
+pub mod periods;
 pub mod store;
 
 use std::path::Path;
@@ -15,13 +19,16 @@ pub use store::{ReportFile, StoreError, Stored};
 
 /// Lower-case hex SHA-256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+/// Lower-case hex of a digest (shared with the streaming hash of `bulk`).
+pub(crate) fn hex(digest: &[u8]) -> String {
     use std::fmt::Write;
-    Sha256::digest(bytes)
-        .iter()
-        .fold(String::with_capacity(64), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
+    digest.iter().fold(String::with_capacity(64), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
 }
 
 /// The outcome of importing one report.
