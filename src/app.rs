@@ -485,21 +485,37 @@ fn import_csv(global: &GlobalArgs, args: &ImportCsvArgs) -> Result<()> {
         }
         if s.incomplete_years > 0 {
             eprintln!(
-                "peel: {}: {} financial-year totals not derived: the file lacks some of their quarters",
-                s.file, s.incomplete_years
+                "peel: {}: {} not derived: the file lacks some of {} quarters",
+                s.file,
+                plural(s.incomplete_years, "financial-year total"),
+                if s.incomplete_years == 1 {
+                    "its"
+                } else {
+                    "their"
+                }
             );
         }
         if s.layout == import::bulk::Layout::HomeOffice && s.without_population > 0 {
             eprintln!(
-                "peel: {}: {} counts have no rate per 1,000: no population figure for their area",
-                s.file, s.without_population
+                "peel: {}: {} no rate per 1,000: no population figure for the area",
+                s.file,
+                if s.without_population == 1 {
+                    "1 count has".to_string()
+                } else {
+                    format!("{} counts have", s.without_population)
+                }
             );
         }
-        let mut parts = vec![format!("{} rows, {} values", s.rows, s.values)];
+        let mut parts = vec![format!(
+            "{}, {}",
+            plural(s.rows, "row"),
+            plural(s.values, "value")
+        )];
         if s.layout == import::bulk::Layout::HomeOffice {
             parts.push(format!(
-                "{} financial-year totals and {} rates per 1,000 population derived",
-                s.year_totals, s.rates
+                "{} and {} per 1,000 population derived",
+                plural(s.year_totals, "financial-year total"),
+                plural(s.rates, "rate")
             ));
         }
         if s.replaced > 0 {
@@ -507,15 +523,15 @@ fn import_csv(global: &GlobalArgs, args: &ImportCsvArgs) -> Result<()> {
         }
         if !s.metrics_created.is_empty() {
             parts.push(format!(
-                "{} metrics created ({})",
-                s.metrics_created.len(),
+                "{} created ({})",
+                plural(s.metrics_created.len() as u64, "metric"),
                 abbreviated_list(&s.metrics_created)
             ));
         }
         if !s.periods_created.is_empty() {
             parts.push(format!(
-                "{} periods created ({})",
-                s.periods_created.len(),
+                "{} created ({})",
+                plural(s.periods_created.len() as u64, "period"),
                 abbreviated_list(&s.periods_created)
             ));
         }
@@ -537,6 +553,15 @@ fn import_csv(global: &GlobalArgs, args: &ImportCsvArgs) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// `1 row`, `2 rows`.
+fn plural(n: u64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }
 
 /// The first few items of a list, and how many more.

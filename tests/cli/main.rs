@@ -3,6 +3,7 @@
 mod util;
 
 mod import; // report text import: facts in the views, dry runs, duplicates, bad files
+mod import_csv; // bulk CSV import: both layouts, bad rows, re-imports, --replace, dry runs
 mod init; // building databases: init, the default database, refusing to overwrite
 mod open; // files peel must refuse: missing, not a database, newer, foreign
 mod queries; // canned and saved queries: the catalogue on the seed, parameters, injection, exit codes
