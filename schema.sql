@@ -182,7 +182,9 @@ CREATE TABLE metric_values (
 );
 CREATE UNIQUE INDEX metric_values_key ON metric_values (metric_id, period_id, area_id);
 CREATE INDEX metric_values_area ON metric_values (area_id, metric_id, period_id);
-CREATE INDEX metric_values_report ON metric_values (report_id);
+-- Only figures from imported reports have a report_id (for ON DELETE CASCADE): bulk
+-- imports leave it NULL, so the index skips NULLs rather than hold one entry per figure.
+CREATE INDEX metric_values_report ON metric_values (report_id) WHERE report_id IS NOT NULL;
 
 -- An "area for improvement" a report states, under the question it belongs to.
 CREATE TABLE improvement_areas (

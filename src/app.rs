@@ -261,7 +261,15 @@ fn open_database(global: &GlobalArgs, wanted: Access) -> Result<Connection> {
     } else {
         wanted
     };
-    Ok(db::open(&path, access)?)
+    match db::open(&path, access) {
+        // A command that only reads still upgrades an older file, unless the user asked
+        // for --readonly: the migration is what opening for writing would do anyway.
+        Err(DbError::OlderReadOnly { .. }) if !global.readonly => {
+            drop(db::open(&path, Access::ReadWrite)?);
+            Ok(db::open(&path, access)?)
+        }
+        other => Ok(other?),
+    }
 }
 
 /// NO_COLOR (https://no-color.org): set and not empty.

@@ -16,12 +16,17 @@ use rusqlite::{Connection, ErrorCode, OpenFlags};
 pub const SCHEMA_SQL: &str = include_str!("../schema.sql");
 
 /// The schema version this peel writes, kept in `PRAGMA user_version`.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// Steps that take a file from version `i + 1` to `i + 2`. Each runs in its own
-/// transaction together with the `user_version` bump. Empty while version 1 is current;
-/// released steps are never edited, and `schema.sql` always equals version 1 plus them.
-const MIGRATIONS: &[&str] = &[];
+/// transaction together with the `user_version` bump. Released steps are never edited,
+/// and `schema.sql` always equals version 1 plus them.
+const MIGRATIONS: &[&str] = &[
+    // 1 -> 2: bulk imports store millions of figures without a report; index only the
+    // figures that have one.
+    "DROP INDEX metric_values_report;
+     CREATE INDEX metric_values_report ON metric_values (report_id) WHERE report_id IS NOT NULL",
+];
 
 /// Why a database file could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -199,6 +204,36 @@ mod tests {
     #[test]
     fn migrations_and_schema_version_agree() {
         assert_eq!(MIGRATIONS.len() as i64 + 1, SCHEMA_VERSION);
+    }
+
+    #[test]
+    fn a_version_1_file_gets_the_partial_report_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v1.db");
+        {
+            let c = Connection::open(&path).unwrap();
+            create_schema(&c).unwrap();
+            // Version 1 indexed every figure's report_id.
+            c.execute_batch(
+                "DROP INDEX metric_values_report;
+                 CREATE INDEX metric_values_report ON metric_values (report_id);
+                 PRAGMA user_version = 1;",
+            )
+            .unwrap();
+        }
+        let conn = open(&path, Access::ReadWrite).unwrap();
+        let version: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, 2);
+        let sql: String = conn
+            .query_row(
+                "SELECT sql FROM sqlite_schema WHERE name = 'metric_values_report'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(sql.ends_with("WHERE report_id IS NOT NULL"), "{sql}");
     }
 
     #[test]

@@ -242,6 +242,10 @@ struct Names {
     metric_candidates: Vec<Candidate>,
     metrics: Vec<Metric>,
     metric_index: HashMap<String, usize>,
+    /// Normalized code or name -> metrics known by it: the exact tier of
+    /// [`resolve::resolve`] without normalizing every candidate for every new name
+    /// (which costs metrics squared when a file brings thousands of them).
+    metric_exact: HashMap<String, Vec<usize>>,
     metric_cache: HashMap<Box<[u8]>, MetricRef>,
     periods: Vec<resolve::Period>,
     period_ids: HashMap<String, i64>,
@@ -273,6 +277,7 @@ impl Names {
             metric_candidates: Vec::new(),
             metrics: Vec::new(),
             metric_index: HashMap::new(),
+            metric_exact: HashMap::new(),
             metric_cache: HashMap::new(),
             periods: Vec::new(),
             period_ids: HashMap::new(),
@@ -311,6 +316,12 @@ impl Names {
         });
         let index = self.metrics.len() - 1;
         self.metric_index.insert(code.to_string(), index);
+        for key in [resolve::normalize(code), resolve::normalize(name)] {
+            let hits = self.metric_exact.entry(key).or_default();
+            if !hits.contains(&index) {
+                hits.push(index);
+            }
+        }
         index
     }
 
@@ -518,6 +529,25 @@ impl<'c> Import<'c> {
             Some(MetricRef::Known(i)) => return Ok(Some(*i)),
             Some(MetricRef::Unknown) => return Ok(None),
             None => {}
+        }
+        let exact = self
+            .names
+            .metric_exact
+            .get(&resolve::normalize(text))
+            .map_or(&[][..], Vec::as_slice);
+        if let [one] = exact {
+            let i = *one;
+            self.names
+                .metric_cache
+                .insert(text.as_bytes().into(), MetricRef::Known(i));
+            return Ok(Some(i));
+        }
+        if exact.is_empty() && self.opts.create_metrics && !text.trim().is_empty() {
+            let i = self.new_metric(text, unit, line, column, unit_column)?;
+            self.names
+                .metric_cache
+                .insert(text.as_bytes().into(), MetricRef::Known(i));
+            return Ok(Some(i));
         }
         let found = resolve::resolve(
             "metric",
@@ -881,7 +911,7 @@ pub fn import_csv_file(
 
     // A large page cache keeps the indexes being filled in memory; it lasts as long as
     // this connection (one command).
-    conn.execute_batch("PRAGMA cache_size = -131072; PRAGMA temp_store = MEMORY;")
+    conn.execute_batch("PRAGMA cache_size = -131072;")
         .map_err(sql_error)?;
     let tx = conn.transaction().map_err(sql_error)?;
     let summary = {
@@ -956,19 +986,35 @@ pub fn import_csv_file(
                 |r| r.get(0),
             )
             .map_err(sql_error)?;
-        let insert = tx
-            .prepare(
-                "INSERT INTO metric_values (metric_id, period_id, area_id, value, source_id,
-                                            source_line, derived, note)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-                 ON CONFLICT (metric_id, period_id, area_id) DO NOTHING",
-            )
-            .map_err(sql_error)?;
         let layout = if home_office::recognise(&header).is_some() {
             Layout::HomeOffice
         } else {
             Layout::Long
         };
+        // A load at least as large as the table is faster with its indexes rebuilt by
+        // sorting afterwards than kept up to date row by row. Duplicates and conflicts
+        // are then found when the unique index is rebuilt, before anything commits.
+        // Only for the long layout without --replace, whose conflicts are all errors.
+        let deferred = layout == Layout::Long
+            && !opts.replace
+            && estimated_rows(path).map_err(read_error)? >= DEFER_AT_LEAST.max(first_new_id);
+        let indexes = if deferred {
+            drop_indexes(&tx).map_err(sql_error)?
+        } else {
+            Vec::new()
+        };
+        let insert = tx
+            .prepare(if deferred {
+                "INSERT INTO metric_values (metric_id, period_id, area_id, value, source_id,
+                                            source_line, derived, note)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+            } else {
+                "INSERT INTO metric_values (metric_id, period_id, area_id, value, source_id,
+                                            source_line, derived, note)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                 ON CONFLICT (metric_id, period_id, area_id) DO NOTHING"
+            })
+            .map_err(sql_error)?;
         let mut import = Import {
             conn: &tx,
             file: file.clone(),
@@ -992,6 +1038,7 @@ pub fn import_csv_file(
             None => long_rows(&mut import, &mut reader, progress)?,
         }
         progress(reader.get_ref().read);
+        rebuild_indexes(&mut import, &indexes)?;
         import.summary
     };
     if opts.dry_run {
@@ -1000,6 +1047,111 @@ pub fn import_csv_file(
         tx.commit().map_err(sql_error)?;
     }
     Ok(summary)
+}
+
+/// The smallest load (in rows) whose indexes are rebuilt rather than maintained.
+const DEFER_AT_LEAST: i64 = 10_000;
+
+/// Rows in the file, estimated from its size and the lines in its first 64 KiB.
+fn estimated_rows(path: &Path) -> io::Result<i64> {
+    let size = std::fs::metadata(path)?.len();
+    let mut head = Vec::with_capacity(1 << 16);
+    File::open(path)?.take(1 << 16).read_to_end(&mut head)?;
+    let lines = head.iter().filter(|&&b| b == b'\n').count().max(1) as u64;
+    Ok((size * lines / head.len().max(1) as u64) as i64)
+}
+
+/// Drops the indexes of `metric_values`, returning their names and SQL (the unique key
+/// first) so they can be made again exactly as the schema has them.
+fn drop_indexes(conn: &Connection) -> rusqlite::Result<Vec<(String, String)>> {
+    let indexes: Vec<(String, String)> = conn
+        .prepare(
+            "SELECT name, sql FROM sqlite_schema
+             WHERE type = 'index' AND tbl_name = 'metric_values' AND sql IS NOT NULL
+             ORDER BY sql NOT LIKE 'CREATE UNIQUE%', name",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    for (name, _) in &indexes {
+        conn.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
+    }
+    Ok(indexes)
+}
+
+/// Makes the dropped indexes again. When the unique key cannot be built, the file
+/// repeats a value or contradicts a stored one: the first such row (in file order) is
+/// the error.
+fn rebuild_indexes(import: &mut Import<'_>, indexes: &[(String, String)]) -> Result<(), CsvError> {
+    for (_, sql) in indexes {
+        if let Err(e) = import.conn.execute_batch(sql) {
+            if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) {
+                return Err(first_duplicate(import)
+                    .map_err(|e| import.sql_error(None, e))?
+                    .unwrap_or_else(|| import.sql_error(None, e)));
+            }
+            return Err(import.sql_error(None, e));
+        }
+    }
+    Ok(())
+}
+
+/// The first row of this import (in file order) whose metric, period and area an
+/// earlier row or a stored value already has, as the error the row-by-row path gives.
+fn first_duplicate(import: &Import<'_>) -> rusqlite::Result<Option<CsvError>> {
+    let found: Option<(i64, Option<i64>, i64, i64, i64, i64)> = import
+        .conn
+        .query_row(
+            "SELECT value_id, source_line, previous, metric_id, period_id, area_id FROM (
+               SELECT value_id, source_line, metric_id, period_id, area_id,
+                      lag(value_id) OVER w AS previous
+               FROM metric_values
+               WINDOW w AS (PARTITION BY metric_id, period_id, area_id ORDER BY value_id))
+             WHERE previous IS NOT NULL AND value_id >= ?1 ORDER BY value_id LIMIT 1",
+            [import.first_new_id],
+            |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            },
+        )
+        .optional()?;
+    let Some((_, line, previous, metric, period, area)) = found else {
+        return Ok(None);
+    };
+    let (old, old_line, location): (f64, Option<i64>, String) = import.conn.query_row(
+        "SELECT v.value, v.source_line, s.location FROM metric_values v
+         JOIN sources s ON s.source_id = v.source_id WHERE v.value_id = ?1",
+        [previous],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    let metric_code = import
+        .names
+        .metrics
+        .iter()
+        .find(|m| m.id == metric)
+        .map_or("?", |m| m.code.as_str());
+    let what = format!(
+        "{}, {}, {}",
+        import.names.area_label(area),
+        metric_code,
+        import.names.period_label(period)
+    );
+    let message = if previous >= import.first_new_id {
+        let first = old_line.map_or(String::from("earlier"), |l| format!("on line {l}"));
+        format!("{what} is given twice (first {first})")
+    } else {
+        format!("{what} is already stored ({old}, from {location}); use --replace to replace it")
+    };
+    let column = import
+        .header
+        .iter()
+        .position(|h| home_office::header_key(h) == "value");
+    Ok(Some(import.error(line.map(|l| l as u64), column, message)))
 }
 
 fn csv_error(file: &str, e: csv::Error) -> CsvError {

@@ -595,3 +595,75 @@ fn malformed_files_are_one_line_errors() {
     let out = import(&db, &[], &[&dir.path().join("absent.csv")]);
     assert_fails(&out, 2, "absent.csv: no such file");
 }
+
+/// A file at least as large as the table (10,000 rows or more) is loaded with the
+/// indexes rebuilt afterwards: duplicates and conflicts are still errors naming the
+/// first offending line, and nothing is stored.
+#[test]
+fn a_large_load_still_finds_duplicates_and_conflicts() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = seeded_db(dir.path());
+    let before = bytes(&db);
+    let forces = query(
+        &db,
+        "SELECT code FROM areas WHERE kind = 'force' ORDER BY code",
+    );
+    let mut text = String::from("area,period,metric,value\n");
+    let mut rows = 0;
+    'fill: for year in 1700..2100 {
+        for f in &forces {
+            text.push_str(&format!(
+                "{},{year}-02-28,officer-fte,{}\n",
+                f[0],
+                rows % 997
+            ));
+            rows += 1;
+            if rows == 12_000 {
+                break 'fill;
+            }
+        }
+    }
+    let good = dir.path().join("large.csv");
+    std::fs::write(&good, &text).unwrap();
+
+    // Line 12,002 repeats line 2 (the first force, 28 February 1700).
+    let dup = dir.path().join("large-dup.csv");
+    std::fs::write(
+        &dup,
+        format!("{text}{},1700-02-28,officer-fte,5\n", forces[0][0]),
+    )
+    .unwrap();
+    let out = import(&db, &[], &[&dup]);
+    assert_fails(
+        &out,
+        1,
+        "large-dup.csv line 12002, column 4 (value): Metropolitan Police, officer-fte, as at 28 February 1700 is given twice (first on line 2)",
+    );
+    assert_eq!(bytes(&db), before);
+
+    // The last row contradicts the seed (Kent, 31 March 2015).
+    let conflict = dir.path().join("large-conflict.csv");
+    std::fs::write(&conflict, format!("{text}Kent,2015-03-31,officer-fte,1\n")).unwrap();
+    let out = import(&db, &[], &[&conflict]);
+    assert_fails(
+        &out,
+        1,
+        "large-conflict.csv line 12002, column 4 (value): Kent, officer-fte, as at 31 March 2015 is already stored (3188.39, from seed/original/ho_police_officer_fte_2014_2015.csv)",
+    );
+    assert_eq!(bytes(&db), before);
+
+    let out = import(&db, &[], &[&good]);
+    assert!(
+        stderr(&out).contains("12000 rows, 12000 values"),
+        "{}",
+        stderr(&out)
+    );
+    // The indexes are back, exactly as the schema has them.
+    let check = stdout_ok(&run(&db, &["check"]));
+    assert!(!check.contains("FAILED"), "{check}");
+    let plan = query(
+        &db,
+        "SELECT count(*) FROM sqlite_schema WHERE tbl_name = 'metric_values' AND type = 'index'",
+    );
+    assert_eq!(plan, [["3"]]);
+}
