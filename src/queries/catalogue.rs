@@ -225,8 +225,11 @@ ORDER BY role = 'reference' DESC, rank, area_name"
        ",
             sources!("v"),
             " AS _sources
-FROM v_metric_values v
-WHERE v.area_code = :force AND (:metric IS NULL OR v.metric_code = :metric)
+FROM (-- Two branches rather than `:metric IS NULL OR ...`, which SQLite plans before it
+      -- sees the value and so reads every figure of the area; each branch seeks its index.
+      SELECT * FROM v_metric_values WHERE area_code = :force AND metric_code = :metric
+      UNION ALL
+      SELECT * FROM v_metric_values WHERE area_code = :force AND :metric IS NULL) v
 WINDOW w AS (PARTITION BY v.metric_code, v.period_kind ORDER BY v.period_end)
 ORDER BY v.metric_code, v.period_kind, v.period_end"
         ),
@@ -540,8 +543,9 @@ SELECT v.area_name, v.period_label AS period, v.period_end, v.value,
             sources!("v"),
             " AS _sources
 FROM v_metric_values v CROSS JOIN me
-LEFT JOIN v_metric_values r
-       ON r.area_code = me.region_code AND r.metric_code = v.metric_code AND r.period_label = v.period_label
+LEFT JOIN (SELECT period_label, value FROM v_metric_values
+           WHERE area_code = (SELECT region_code FROM me) AND metric_code = :metric) r
+       ON r.period_label = v.period_label
 WHERE v.area_code = :force AND v.metric_code = :metric
 ORDER BY v.period_end"
         ),
