@@ -752,6 +752,16 @@ fn run_query(global: &GlobalArgs, args: &RunArgs) -> Result<()> {
         }
     }
     let (format, options) = output_options(global);
+    if args.explain {
+        let stdout = io::stdout();
+        let mut out = io::BufWriter::new(stdout.lock());
+        {
+            let mut sink = output::sink(format, &mut out, &options);
+            call.explain(&conn, sink.as_mut())?;
+        }
+        out.flush()?;
+        return Ok(());
+    }
     let sources = match (args.with_sources, format) {
         (false, _) => SourcesMode::Hide,
         (true, Format::Table | Format::Markdown | Format::Chart) => SourcesMode::Footnotes,

@@ -279,6 +279,11 @@ pub struct RunArgs {
     /// Print no notes on stderr (errors are still printed)
     #[arg(long, short = 'q')]
     pub quiet: bool,
+
+    /// Show SQLite's plan for each statement, with the arguments bound, instead of
+    /// running it (SEARCH ... USING INDEX is good; SCAN of metric_values is slow)
+    #[arg(long, conflicts_with = "with_sources")]
+    pub explain: bool,
 }
 
 /// Arguments of `peel save`.
