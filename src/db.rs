@@ -24,8 +24,55 @@ pub const SCHEMA_VERSION: i64 = 2;
 const MIGRATIONS: &[&str] = &[
     // 1 -> 2: bulk imports store millions of figures without a report; index only the
     // figures that have one.
+    // Also: per-period counts kept by triggers, filled from the figures already there.
     "DROP INDEX metric_values_report;
-     CREATE INDEX metric_values_report ON metric_values (report_id) WHERE report_id IS NOT NULL",
+     CREATE INDEX metric_values_report ON metric_values (report_id) WHERE report_id IS NOT NULL;
+     CREATE TABLE period_metric_counts (
+         period_id INTEGER NOT NULL REFERENCES periods (period_id),
+         metric_id INTEGER NOT NULL REFERENCES metrics (metric_id),
+         figures   INTEGER NOT NULL CHECK (figures > 0),
+         PRIMARY KEY (period_id, metric_id)
+     ) WITHOUT ROWID;
+     CREATE TABLE period_counts (
+         period_id INTEGER PRIMARY KEY REFERENCES periods (period_id),
+         metrics   INTEGER NOT NULL CHECK (metrics >= 0),
+         figures   INTEGER NOT NULL CHECK (figures >= 0)
+     );
+     CREATE TRIGGER metric_values_counted AFTER INSERT ON metric_values BEGIN
+         INSERT INTO period_metric_counts (period_id, metric_id, figures)
+         VALUES (NEW.period_id, NEW.metric_id, 1)
+         ON CONFLICT (period_id, metric_id) DO UPDATE SET figures = figures + 1;
+     END;
+     CREATE TRIGGER metric_values_uncounted AFTER DELETE ON metric_values BEGIN
+         DELETE FROM period_metric_counts
+          WHERE period_id = OLD.period_id AND metric_id = OLD.metric_id AND figures = 1;
+         UPDATE period_metric_counts SET figures = figures - 1
+          WHERE period_id = OLD.period_id AND metric_id = OLD.metric_id;
+     END;
+     CREATE TRIGGER metric_values_recounted AFTER UPDATE OF metric_id, period_id ON metric_values
+     WHEN OLD.metric_id IS NOT NEW.metric_id OR OLD.period_id IS NOT NEW.period_id BEGIN
+         DELETE FROM period_metric_counts
+          WHERE period_id = OLD.period_id AND metric_id = OLD.metric_id AND figures = 1;
+         UPDATE period_metric_counts SET figures = figures - 1
+          WHERE period_id = OLD.period_id AND metric_id = OLD.metric_id;
+         INSERT INTO period_metric_counts (period_id, metric_id, figures)
+         VALUES (NEW.period_id, NEW.metric_id, 1)
+         ON CONFLICT (period_id, metric_id) DO UPDATE SET figures = figures + 1;
+     END;
+     CREATE TRIGGER period_metric_counts_added AFTER INSERT ON period_metric_counts BEGIN
+         INSERT INTO period_counts (period_id, metrics, figures) VALUES (NEW.period_id, 1, NEW.figures)
+         ON CONFLICT (period_id) DO UPDATE SET metrics = metrics + 1, figures = figures + NEW.figures;
+     END;
+     CREATE TRIGGER period_metric_counts_changed AFTER UPDATE ON period_metric_counts BEGIN
+         UPDATE period_counts SET figures = figures - OLD.figures + NEW.figures
+          WHERE period_id = NEW.period_id;
+     END;
+     CREATE TRIGGER period_metric_counts_removed AFTER DELETE ON period_metric_counts BEGIN
+         UPDATE period_counts SET metrics = metrics - 1, figures = figures - OLD.figures
+          WHERE period_id = OLD.period_id;
+     END;
+     INSERT INTO period_metric_counts (period_id, metric_id, figures)
+     SELECT period_id, metric_id, count(*) FROM metric_values GROUP BY period_id, metric_id",
 ];
 
 /// Why a database file could not be used.
@@ -213,10 +260,20 @@ mod tests {
         {
             let c = Connection::open(&path).unwrap();
             create_schema(&c).unwrap();
-            // Version 1 indexed every figure's report_id.
+            // Version 1 indexed every figure's report_id and kept no counts.
             c.execute_batch(
                 "DROP INDEX metric_values_report;
                  CREATE INDEX metric_values_report ON metric_values (report_id);
+                 DROP TRIGGER metric_values_counted; DROP TRIGGER metric_values_uncounted;
+                 DROP TRIGGER metric_values_recounted;
+                 DROP TABLE period_counts; DROP TABLE period_metric_counts;
+                 INSERT INTO periods (label, kind, end_date) VALUES ('p', 'point', '2015-03-31');
+                 INSERT INTO metrics (code, name, unit, definition) VALUES ('m', 'm', 'count', 'm');
+                 INSERT INTO areas (code, slug, name, short_name, kind, country)
+                 VALUES ('K04000001', 'ew', 'E&W', 'E&W', 'national', 'England and Wales');
+                 INSERT INTO sources (key, kind, location, title, trust) VALUES ('s', 'url', 'u', 't', 'high');
+                 INSERT INTO metric_values (metric_id, period_id, area_id, value, source_id)
+                 VALUES (1, 1, 1, 5, 1);
                  PRAGMA user_version = 1;",
             )
             .unwrap();
@@ -234,6 +291,53 @@ mod tests {
             )
             .unwrap();
         assert!(sql.ends_with("WHERE report_id IS NOT NULL"), "{sql}");
+        let counts: (i64, i64) = conn
+            .query_row("SELECT metrics, figures FROM period_counts", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        assert_eq!(counts, (1, 1));
+    }
+
+    #[test]
+    fn period_counts_follow_every_insert_delete_and_rekeying() {
+        let conn = memory();
+        create_schema(&conn).unwrap();
+        conn.execute_batch(
+            "INSERT INTO periods (label, kind, end_date) VALUES ('p1', 'point', '2015-03-31'), ('p2', 'point', '2016-03-31');
+             INSERT INTO metrics (code, name, unit, definition) VALUES ('a', 'a', 'count', 'a'), ('b', 'b', 'count', 'b');
+             INSERT INTO areas (code, slug, name, short_name, kind, country)
+             VALUES ('K04000001', 'ew', 'E&W', 'E&W', 'national', 'England and Wales');
+             INSERT INTO areas (code, slug, name, short_name, kind, parent_id, country)
+             VALUES ('E23000001', 'x', 'X', 'X', 'force', 1, 'England');
+             INSERT INTO sources (key, kind, location, title, trust) VALUES ('s', 'url', 'u', 't', 'high');
+             INSERT INTO metric_values (metric_id, period_id, area_id, value, source_id)
+             VALUES (1, 1, 1, 5, 1), (1, 1, 2, 6, 1), (2, 1, 1, 7, 1), (2, 2, 1, 8, 1);",
+        )
+        .unwrap();
+        let counts = |conn: &Connection| -> Vec<(i64, i64, i64)> {
+            conn.prepare("SELECT period_id, metrics, figures FROM period_counts ORDER BY 1")
+                .unwrap()
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap()
+        };
+        assert_eq!(counts(&conn), [(1, 2, 3), (2, 1, 1)]);
+        // Moving metric b's period-2 figure to period 1 leaves period 2 empty.
+        conn.execute(
+            "UPDATE metric_values SET period_id = 1, area_id = 2 WHERE value = 8",
+            [],
+        )
+        .unwrap();
+        assert_eq!(counts(&conn), [(1, 2, 4), (2, 0, 0)]);
+        conn.execute("DELETE FROM metric_values WHERE metric_id = 1", [])
+            .unwrap();
+        assert_eq!(counts(&conn), [(1, 1, 2), (2, 0, 0)]);
+        // A value change is not a re-keying.
+        conn.execute("UPDATE metric_values SET value = 9", [])
+            .unwrap();
+        assert_eq!(counts(&conn), [(1, 1, 2), (2, 0, 0)]);
     }
 
     #[test]

@@ -378,6 +378,9 @@ struct Import<'c> {
     summary: CsvSummary,
     /// Unknown metric texts: first line, column and suggestions.
     unknown_metrics: BTreeMap<String, (u64, usize, Vec<String>)>,
+    /// While the count trigger is dropped for a large load: figures written per
+    /// (period, metric), folded into `period_metric_counts` at the end.
+    pair_counts: Option<HashMap<(i64, i64), i64>>,
 }
 
 impl<'c> Import<'c> {
@@ -738,6 +741,9 @@ impl<'c> Import<'c> {
             }
         };
         if changed == 1 {
+            if let Some(counts) = &mut self.pair_counts {
+                *counts.entry((period, metric)).or_default() += 1;
+            }
             return Ok(());
         }
         self.conflict(
@@ -997,9 +1003,10 @@ pub fn import_csv_file(
         // Only for the long layout without --replace, whose conflicts are all errors.
         let deferred = layout == Layout::Long
             && !opts.replace
-            && estimated_rows(path).map_err(read_error)? >= DEFER_AT_LEAST.max(first_new_id);
-        let indexes = if deferred {
-            drop_indexes(&tx).map_err(sql_error)?
+            && estimated_rows(path).map_err(read_error)? >= DEFER_AT_LEAST.max(first_new_id)
+            && only_peels_triggers(&tx).map_err(sql_error)?;
+        let dropped = if deferred {
+            drop_for_load(&tx).map_err(sql_error)?
         } else {
             Vec::new()
         };
@@ -1032,13 +1039,14 @@ pub fn import_csv_file(
                 ..CsvSummary::default()
             },
             unknown_metrics: BTreeMap::new(),
+            pair_counts: deferred.then(HashMap::new),
         };
         match home_office::recognise(&header) {
             Some(columns) => home_office_rows(&mut import, &mut reader, columns, progress)?,
             None => long_rows(&mut import, &mut reader, progress)?,
         }
         progress(reader.get_ref().read);
-        rebuild_indexes(&mut import, &indexes)?;
+        rebuild_after_load(&mut import, &dropped)?;
         import.summary
     };
     if opts.dry_run {
@@ -1061,28 +1069,78 @@ fn estimated_rows(path: &Path) -> io::Result<i64> {
     Ok((size * lines / head.len().max(1) as u64) as i64)
 }
 
-/// Drops the indexes of `metric_values`, returning their names and SQL (the unique key
-/// first) so they can be made again exactly as the schema has them.
-fn drop_indexes(conn: &Connection) -> rusqlite::Result<Vec<(String, String)>> {
-    let indexes: Vec<(String, String)> = conn
-        .prepare(
-            "SELECT name, sql FROM sqlite_schema
-             WHERE type = 'index' AND tbl_name = 'metric_values' AND sql IS NOT NULL
-             ORDER BY sql NOT LIKE 'CREATE UNIQUE%', name",
-        )?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<Result<_, _>>()?;
-    for (name, _) in &indexes {
-        conn.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
-    }
-    Ok(indexes)
+/// The triggers peel itself puts on `metric_values` (schema.sql). A large load drops
+/// only the insert one and does its work itself; a file with any other trigger there
+/// (an analyst's own) is loaded row by row, so that the trigger fires for every row.
+const PEELS_TRIGGERS: &[&str] = &[
+    "metric_values_counted",
+    "metric_values_uncounted",
+    "metric_values_recounted",
+];
+
+fn only_peels_triggers(conn: &Connection) -> rusqlite::Result<bool> {
+    let others: i64 = conn.query_row(
+        "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'metric_values'
+           AND name NOT IN (?1, ?2, ?3)",
+        [PEELS_TRIGGERS[0], PEELS_TRIGGERS[1], PEELS_TRIGGERS[2]],
+        |r| r.get(0),
+    )?;
+    Ok(others == 0)
 }
 
-/// Makes the dropped indexes again. When the unique key cannot be built, the file
-/// repeats a value or contradicts a stored one: the first such row (in file order) is
-/// the error.
-fn rebuild_indexes(import: &mut Import<'_>, indexes: &[(String, String)]) -> Result<(), CsvError> {
-    for (_, sql) in indexes {
+/// Drops the indexes of `metric_values` and its insert trigger, returning their kinds
+/// and SQL (the unique key first) so they can be made again exactly as the schema has
+/// them.
+fn drop_for_load(conn: &Connection) -> rusqlite::Result<Vec<(String, String, String)>> {
+    let objects: Vec<(String, String, String)> = conn
+        .prepare(
+            "SELECT type, name, sql FROM sqlite_schema
+             WHERE tbl_name = 'metric_values' AND sql IS NOT NULL
+               AND (type = 'index' OR (type = 'trigger' AND name = ?1))
+             ORDER BY type = 'trigger', sql NOT LIKE 'CREATE UNIQUE%', name",
+        )?
+        .query_map([PEELS_TRIGGERS[0]], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?
+        .collect::<Result<_, _>>()?;
+    for (kind, name, _) in &objects {
+        conn.execute_batch(&format!(
+            "DROP {} \"{}\"",
+            if kind == "trigger" {
+                "TRIGGER"
+            } else {
+                "INDEX"
+            },
+            name.replace('"', "\"\"")
+        ))?;
+    }
+    Ok(objects)
+}
+
+/// Makes the dropped indexes again, folds the load's counts into
+/// `period_metric_counts`, and puts the trigger back. When the unique key cannot be
+/// built, the file repeats a value or contradicts a stored one: the first such row (in
+/// file order) is the error.
+fn rebuild_after_load(
+    import: &mut Import<'_>,
+    dropped: &[(String, String, String)],
+) -> Result<(), CsvError> {
+    for (kind, _, sql) in dropped {
+        if kind == "trigger" {
+            let counts = import.pair_counts.take().unwrap_or_default();
+            let mut add = import
+                .conn
+                .prepare(
+                    "INSERT INTO period_metric_counts (period_id, metric_id, figures)
+                     VALUES (?1, ?2, ?3)
+                     ON CONFLICT (period_id, metric_id) DO UPDATE SET figures = figures + excluded.figures",
+                )
+                .map_err(|e| import.sql_error(None, e))?;
+            for ((period, metric), n) in counts {
+                add.execute(params![period, metric, n])
+                    .map_err(|e| import.sql_error(None, e))?;
+            }
+        }
         if let Err(e) = import.conn.execute_batch(sql) {
             if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) {
                 return Err(first_duplicate(import)
