@@ -917,7 +917,7 @@ pub fn import_csv_file(
 
     // A large page cache keeps the indexes being filled in memory; it lasts as long as
     // this connection (one command).
-    conn.execute_batch("PRAGMA cache_size = -131072;")
+    conn.execute_batch("PRAGMA cache_size = -65536;")
         .map_err(sql_error)?;
     let tx = conn.transaction().map_err(sql_error)?;
     let summary = {
