@@ -182,7 +182,60 @@ CREATE TABLE metric_values (
 );
 CREATE UNIQUE INDEX metric_values_key ON metric_values (metric_id, period_id, area_id);
 CREATE INDEX metric_values_area ON metric_values (area_id, metric_id, period_id);
-CREATE INDEX metric_values_report ON metric_values (report_id);
+-- Only figures from imported reports have a report_id (for ON DELETE CASCADE): bulk
+-- imports leave it NULL, so the index skips NULLs rather than hold one entry per figure.
+CREATE INDEX metric_values_report ON metric_values (report_id) WHERE report_id IS NOT NULL;
+
+-- How many figures each period has for each metric, and per period in all, kept by the
+-- triggers below on every insert, delete and re-keying of a figure, so that listing the
+-- periods (`peel run periods`) reads one row per period rather than counting millions of
+-- figures. `peel check` recounts them.
+CREATE TABLE period_metric_counts (
+    period_id INTEGER NOT NULL REFERENCES periods (period_id),
+    metric_id INTEGER NOT NULL REFERENCES metrics (metric_id),
+    figures   INTEGER NOT NULL CHECK (figures > 0),
+    PRIMARY KEY (period_id, metric_id)
+) WITHOUT ROWID;
+CREATE TABLE period_counts (
+    period_id INTEGER PRIMARY KEY REFERENCES periods (period_id),
+    metrics   INTEGER NOT NULL CHECK (metrics >= 0),
+    figures   INTEGER NOT NULL CHECK (figures >= 0)
+);
+CREATE TRIGGER metric_values_counted AFTER INSERT ON metric_values BEGIN
+    INSERT INTO period_metric_counts (period_id, metric_id, figures)
+    VALUES (NEW.period_id, NEW.metric_id, 1)
+    ON CONFLICT (period_id, metric_id) DO UPDATE SET figures = figures + 1;
+END;
+CREATE TRIGGER metric_values_uncounted AFTER DELETE ON metric_values BEGIN
+    DELETE FROM period_metric_counts
+     WHERE period_id = OLD.period_id AND metric_id = OLD.metric_id AND figures = 1;
+    UPDATE period_metric_counts SET figures = figures - 1
+     WHERE period_id = OLD.period_id AND metric_id = OLD.metric_id;
+END;
+CREATE TRIGGER metric_values_recounted AFTER UPDATE OF metric_id, period_id ON metric_values
+WHEN OLD.metric_id IS NOT NEW.metric_id OR OLD.period_id IS NOT NEW.period_id BEGIN
+    DELETE FROM period_metric_counts
+     WHERE period_id = OLD.period_id AND metric_id = OLD.metric_id AND figures = 1;
+    UPDATE period_metric_counts SET figures = figures - 1
+     WHERE period_id = OLD.period_id AND metric_id = OLD.metric_id;
+    INSERT INTO period_metric_counts (period_id, metric_id, figures)
+    VALUES (NEW.period_id, NEW.metric_id, 1)
+    ON CONFLICT (period_id, metric_id) DO UPDATE SET figures = figures + 1;
+END;
+-- period_counts follows period_metric_counts (an upsert's DO UPDATE fires the update
+-- trigger).
+CREATE TRIGGER period_metric_counts_added AFTER INSERT ON period_metric_counts BEGIN
+    INSERT INTO period_counts (period_id, metrics, figures) VALUES (NEW.period_id, 1, NEW.figures)
+    ON CONFLICT (period_id) DO UPDATE SET metrics = metrics + 1, figures = figures + NEW.figures;
+END;
+CREATE TRIGGER period_metric_counts_changed AFTER UPDATE ON period_metric_counts BEGIN
+    UPDATE period_counts SET figures = figures - OLD.figures + NEW.figures
+     WHERE period_id = NEW.period_id;
+END;
+CREATE TRIGGER period_metric_counts_removed AFTER DELETE ON period_metric_counts BEGIN
+    UPDATE period_counts SET metrics = metrics - 1, figures = figures - OLD.figures
+     WHERE period_id = OLD.period_id;
+END;
 
 -- An "area for improvement" a report states, under the question it belongs to.
 CREATE TABLE improvement_areas (

@@ -9,8 +9,8 @@ use anyhow::{Context, Result, bail};
 use rusqlite::Connection;
 
 use crate::cli::{
-    Cli, Command, CompletionsArgs, ExportArgs, GlobalArgs, ImportCommand, ImportReportArgs,
-    InitArgs, QueriesArgs, RunArgs, SaveArgs, ShellArgs, SqlArgs, UnsaveArgs,
+    Cli, Command, CompletionsArgs, ExportArgs, GlobalArgs, ImportCommand, ImportCsvArgs,
+    ImportReportArgs, InitArgs, QueriesArgs, RunArgs, SaveArgs, ShellArgs, SqlArgs, UnsaveArgs,
 };
 use crate::db::{self, Access, DbError};
 use crate::exec::{self, Params, Policy, one_line};
@@ -54,6 +54,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Init(args)) => init(&global, &args),
         Some(Command::Sql(args)) => sql(&global, &args),
         Some(Command::Import(ImportCommand::Report(args))) => import_report(&global, &args),
+        Some(Command::Import(ImportCommand::Csv(args))) => import_csv(&global, &args),
         Some(Command::Queries(args)) => list_queries(&global, &args),
         Some(Command::Run(args)) => run_query(&global, &args),
         Some(Command::Save(args)) => save_query(&global, &args),
@@ -292,7 +293,15 @@ fn open_database(global: &GlobalArgs, wanted: Access) -> Result<Connection> {
     } else {
         wanted
     };
-    Ok(db::open(&path, access)?)
+    match db::open(&path, access) {
+        // A command that only reads still upgrades an older file, unless the user asked
+        // for --readonly: the migration is what opening for writing would do anyway.
+        Err(DbError::OlderReadOnly { .. }) if !global.readonly => {
+            drop(db::open(&path, Access::ReadWrite)?);
+            Ok(db::open(&path, access)?)
+        }
+        other => Ok(other?),
+    }
 }
 
 /// Standard output, buffered; on a terminal, control characters and escape sequences
@@ -454,6 +463,171 @@ fn import_report(global: &GlobalArgs, args: &ImportReportArgs) -> Result<()> {
     }
     out.flush()?;
     Ok(())
+}
+
+/// `peel import csv`: each file in its own transaction, a summary per file on stderr,
+/// and a progress bar while a long file loads when stderr is a terminal.
+fn import_csv(global: &GlobalArgs, args: &ImportCsvArgs) -> Result<()> {
+    for file in &args.files {
+        if !file.is_file() {
+            return Err(UsageError(format!("{}: no such file", file.display())).into());
+        }
+    }
+    if let Some(unit) = &args.unit
+        && !import::bulk::UNITS.contains(&unit.as_str())
+    {
+        bail!(UsageError(format!(
+            "unknown unit {unit:?} for --unit; units are: {}",
+            import::bulk::UNITS.join(", ")
+        )));
+    }
+    let options = import::bulk::CsvOptions {
+        create_metrics: args.create_metrics,
+        unit: args.unit.clone(),
+        trust: args.trust.clone(),
+        replace: args.replace,
+        dry_run: args.dry_run,
+    };
+    let mut conn = open_database(global, Access::ReadWrite)?;
+    for file in &args.files {
+        let size = std::fs::metadata(file).map_or(0, |m| m.len());
+        let bar = if io::stderr().is_terminal() {
+            let bar = indicatif::ProgressBar::new(size);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{prefix} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec}, {eta} left",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                .progress_chars("=> "),
+            );
+            bar.set_prefix(file.display().to_string());
+            bar
+        } else {
+            indicatif::ProgressBar::hidden()
+        };
+        let result = import::bulk::import_csv_file(&mut conn, file, &options, &mut |read| {
+            bar.set_position(read)
+        });
+        bar.finish_and_clear();
+        let s = result?;
+        for note in &s.notes {
+            eprintln!("peel: note: {}: {note}", s.file);
+        }
+        if !s.ignored_columns.is_empty() {
+            eprintln!(
+                "peel: note: {}: columns not used by the {}: {}",
+                s.file,
+                s.layout.name(),
+                s.ignored_columns.join(", ")
+            );
+        }
+        if !s.other_bodies.is_empty() {
+            let total: u64 = s.other_bodies.values().sum();
+            let listed: Vec<String> = s
+                .other_bodies
+                .iter()
+                .map(|(body, n)| format!("{body} ({n})"))
+                .collect();
+            eprintln!(
+                "peel: {}: {total} rows for bodies that are not territorial forces were not stored: {}",
+                s.file,
+                listed.join(", ")
+            );
+        }
+        if s.incomplete_years > 0 {
+            eprintln!(
+                "peel: {}: {} not derived: the file lacks some of {} quarters",
+                s.file,
+                plural(s.incomplete_years, "financial-year total"),
+                if s.incomplete_years == 1 {
+                    "its"
+                } else {
+                    "their"
+                }
+            );
+        }
+        if s.layout == import::bulk::Layout::HomeOffice && s.without_population > 0 {
+            eprintln!(
+                "peel: {}: {} no rate per 1,000: no population figure for the area",
+                s.file,
+                if s.without_population == 1 {
+                    "1 count has".to_string()
+                } else {
+                    format!("{} counts have", s.without_population)
+                }
+            );
+        }
+        let mut parts = vec![format!(
+            "{}, {}",
+            plural(s.rows, "row"),
+            plural(s.values, "value")
+        )];
+        if s.layout == import::bulk::Layout::HomeOffice {
+            parts.push(format!(
+                "{} and {} per 1,000 population derived",
+                plural(s.year_totals, "financial-year total"),
+                plural(s.rates, "rate")
+            ));
+        }
+        if s.replaced > 0 {
+            parts.push(format!("{} replaced", s.replaced));
+        }
+        if !s.metrics_created.is_empty() {
+            parts.push(format!(
+                "{} created ({})",
+                plural(s.metrics_created.len() as u64, "metric"),
+                abbreviated_list(&s.metrics_created)
+            ));
+        }
+        if !s.periods_created.is_empty() {
+            parts.push(format!(
+                "{} created ({})",
+                plural(s.periods_created.len() as u64, "period"),
+                abbreviated_list(&s.periods_created)
+            ));
+        }
+        eprintln!(
+            "peel: {} {} ({}): {}{}",
+            if args.dry_run {
+                "would import"
+            } else {
+                "imported"
+            },
+            s.file,
+            s.layout.name(),
+            parts.join("; "),
+            if s.reimported {
+                "; the file was imported before"
+            } else {
+                ""
+            }
+        );
+    }
+    Ok(())
+}
+
+/// `1 row`, `2 rows`.
+fn plural(n: u64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+/// The first few items of a list, and how many more.
+fn abbreviated_list(items: &[String]) -> String {
+    const SHOWN: usize = 5;
+    let mut text = items
+        .iter()
+        .take(SHOWN)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if items.len() > SHOWN {
+        text.push_str(&format!(", and {} more", items.len() - SHOWN));
+    }
+    text
 }
 
 const FACT_COLUMNS: [&str; 7] = ["fact", "area", "item", "period", "value", "unit", "line"];
@@ -659,6 +833,16 @@ fn run_query(global: &GlobalArgs, args: &RunArgs) -> Result<()> {
         }
     }
     let (format, options) = output_options(global);
+    if args.explain {
+        let stdout = io::stdout();
+        let mut out = io::BufWriter::new(stdout.lock());
+        {
+            let mut sink = output::sink(format, &mut out, &options);
+            call.explain(&conn, sink.as_mut())?;
+        }
+        out.flush()?;
+        return Ok(());
+    }
     let sources = match (args.with_sources, format) {
         (false, _) => SourcesMode::Hide,
         (true, Format::Table | Format::Markdown | Format::Chart) => SourcesMode::Footnotes,

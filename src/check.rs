@@ -78,6 +78,26 @@ const RULES: &[Rule] = &[
         violations: "SELECT 'report ' || r.report_id || ' ' || r.title FROM reports r
                      JOIN sources s USING (source_id) WHERE s.sha256 IS NULL",
     },
+    Rule {
+        check: "the per-period counts agree with the figures",
+        violations: "WITH actual AS (SELECT period_id, metric_id, count(*) AS figures
+                                     FROM metric_values GROUP BY period_id, metric_id)
+                     SELECT 'period ' || ifnull(a.period_id, c.period_id) || ', metric '
+                            || ifnull(a.metric_id, c.metric_id) || ': ' || ifnull(a.figures, 0)
+                            || ' figures, counted ' || ifnull(c.figures, 0)
+                     FROM actual a FULL JOIN period_metric_counts c
+                       ON c.period_id = a.period_id AND c.metric_id = a.metric_id
+                     WHERE a.figures IS NOT c.figures
+                     UNION ALL
+                     SELECT 'period ' || p.period_id || ': counted ' || ifnull(pc.metrics, 0) || ' metrics and '
+                            || ifnull(pc.figures, 0) || ' figures, expected ' || count(c.metric_id) || ' and '
+                            || ifnull(sum(c.figures), 0)
+                     FROM periods p LEFT JOIN period_counts pc ON pc.period_id = p.period_id
+                     LEFT JOIN period_metric_counts c ON c.period_id = p.period_id
+                     GROUP BY p.period_id
+                     HAVING ifnull(pc.metrics, 0) <> count(c.metric_id)
+                         OR ifnull(pc.figures, 0) <> ifnull(sum(c.figures), 0)",
+    },
 ];
 
 fn run_rule(conn: &Connection, rule: &Rule) -> Finding {

@@ -172,7 +172,39 @@ pub enum ImportCommand {
         after_help = "Each file is one transaction: on any error nothing from that file is stored,\nand the message names the file and line. A report already in the database is\nrefused unless --replace is given.\n\nExamples:\n  peel import report peel-effectiveness-2015-norfolk.txt\n  peel import report --dry-run --format json report.txt"
     )]
     Report(ImportReportArgs),
+    /// Import figures from CSV: the long layout (area, period, metric, value[, unit][, source])
+    /// or the Home Office police recorded crime table
+    #[command(after_help = IMPORT_CSV_AFTER_HELP)]
+    Csv(ImportCsvArgs),
 }
+
+const IMPORT_CSV_AFTER_HELP: &str = "\
+Layouts, recognised from the header row:
+  long         area,period,metric,value and optionally unit and source (any order)
+  Home Office  Financial Year, Financial Quarter, Force Name, Offence Description,
+               Offence Group, Offence Subgroup, Offence Code, Number of Offences:
+               counts per force and quarter as metric offences-<code> (unit count),
+               financial-year totals (sum of the four quarters) and rates per 1,000
+               population (offences-<code>-per-1000, nearest population figure), the
+               last two marked derived. Rows for British Transport Police, Action
+               Fraud, CIFAS and UK Finance are counted on stderr, not stored.
+
+area    ONS code, slug, name, alias (Avon & Somerset, \"London, City of\") or fragment
+metric  code or name; unknown ones are an error listing them all, unless
+        --create-metrics (with a unit column or --unit)
+period  an existing label, 2015-06-30 (point), 2014-07-01/2015-06-30 (span: 12 months,
+        financial year, quarter or calendar year), 2014/15 (financial year), 2014/15 Q1
+source  a URL or file; when absent or empty, the CSV file itself (kind file, its SHA-256)
+
+Each file is one transaction: a bad row stops it with the file, line and column, and
+nothing of that file is stored. A value already stored for the same area, metric and
+period from another source is an error unless --replace; so is importing the same
+file (same SHA-256) twice.
+
+Examples:
+  peel import csv figures.csv
+  peel import csv --create-metrics --unit count --trust high stops.csv
+  peel import csv --dry-run prc-pfa-mar2013-onwards-tables.csv";
 
 /// Arguments of `peel import report`.
 #[derive(Debug, Args)]
@@ -188,6 +220,37 @@ pub struct ImportReportArgs {
     /// Replace a report that was imported before (same text, or same force, year and title)
     #[arg(long)]
     pub replace: bool,
+}
+
+/// Arguments of `peel import csv`.
+#[derive(Debug, Args)]
+pub struct ImportCsvArgs {
+    /// CSV files (UTF-8), each imported in its own transaction
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+
+    /// Create metrics the file names that do not exist yet (needs a unit column or --unit)
+    #[arg(long)]
+    pub create_metrics: bool,
+
+    /// Unit of created metrics when the file has no unit column: count, persons,
+    /// households, fte, percent, "percent change", "per 1,000 population",
+    /// "per 1,000 households", "per million population"
+    #[arg(long, value_name = "UNIT", requires = "create_metrics")]
+    pub unit: Option<String>,
+
+    /// Trust of the file as a source (and of new sources it names)
+    #[arg(long, value_name = "LEVEL", default_value = "medium",
+          value_parser = ["high", "medium-high", "medium", "low"])]
+    pub trust: String,
+
+    /// Replace values stored from other sources, and import a file imported before
+    #[arg(long)]
+    pub replace: bool,
+
+    /// Check every row against the database, and store nothing
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 /// Arguments of `peel queries`.
@@ -216,6 +279,11 @@ pub struct RunArgs {
     /// Print no notes on stderr (errors are still printed)
     #[arg(long, short = 'q')]
     pub quiet: bool,
+
+    /// Show SQLite's plan for each statement, with the arguments bound, instead of
+    /// running it (SEARCH ... USING INDEX is good; SCAN of metric_values is slow)
+    #[arg(long, conflicts_with = "with_sources")]
+    pub explain: bool,
 }
 
 /// Arguments of `peel save`.

@@ -16,16 +16,80 @@ use rusqlite::{Connection, ErrorCode, OpenFlags};
 pub const SCHEMA_SQL: &str = include_str!("../schema.sql");
 
 /// The schema version this peel writes, kept in `PRAGMA user_version`.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// Steps that take a file from version `i + 1` to `i + 2`. Each runs in its own
-/// transaction together with the `user_version` bump. Empty while version 1 is current;
-/// released steps are never edited, and `schema.sql` always equals version 1 plus them.
-const MIGRATIONS: &[&str] = &[];
+/// transaction together with the `user_version` bump. Released steps are never edited,
+/// and `schema.sql` always equals version 1 plus them.
+const MIGRATIONS: &[&str] = &[
+    // 1 -> 2: bulk imports store millions of figures without a report; index only the
+    // figures that have one.
+    // Also: per-period counts kept by triggers, filled from the figures already there.
+    "DROP INDEX metric_values_report;
+     CREATE INDEX metric_values_report ON metric_values (report_id) WHERE report_id IS NOT NULL;
+     CREATE TABLE period_metric_counts (
+         period_id INTEGER NOT NULL REFERENCES periods (period_id),
+         metric_id INTEGER NOT NULL REFERENCES metrics (metric_id),
+         figures   INTEGER NOT NULL CHECK (figures > 0),
+         PRIMARY KEY (period_id, metric_id)
+     ) WITHOUT ROWID;
+     CREATE TABLE period_counts (
+         period_id INTEGER PRIMARY KEY REFERENCES periods (period_id),
+         metrics   INTEGER NOT NULL CHECK (metrics >= 0),
+         figures   INTEGER NOT NULL CHECK (figures >= 0)
+     );
+     CREATE TRIGGER metric_values_counted AFTER INSERT ON metric_values BEGIN
+         INSERT INTO period_metric_counts (period_id, metric_id, figures)
+         VALUES (NEW.period_id, NEW.metric_id, 1)
+         ON CONFLICT (period_id, metric_id) DO UPDATE SET figures = figures + 1;
+     END;
+     CREATE TRIGGER metric_values_uncounted AFTER DELETE ON metric_values BEGIN
+         DELETE FROM period_metric_counts
+          WHERE period_id = OLD.period_id AND metric_id = OLD.metric_id AND figures = 1;
+         UPDATE period_metric_counts SET figures = figures - 1
+          WHERE period_id = OLD.period_id AND metric_id = OLD.metric_id;
+     END;
+     CREATE TRIGGER metric_values_recounted AFTER UPDATE OF metric_id, period_id ON metric_values
+     WHEN OLD.metric_id IS NOT NEW.metric_id OR OLD.period_id IS NOT NEW.period_id BEGIN
+         DELETE FROM period_metric_counts
+          WHERE period_id = OLD.period_id AND metric_id = OLD.metric_id AND figures = 1;
+         UPDATE period_metric_counts SET figures = figures - 1
+          WHERE period_id = OLD.period_id AND metric_id = OLD.metric_id;
+         INSERT INTO period_metric_counts (period_id, metric_id, figures)
+         VALUES (NEW.period_id, NEW.metric_id, 1)
+         ON CONFLICT (period_id, metric_id) DO UPDATE SET figures = figures + 1;
+     END;
+     CREATE TRIGGER period_metric_counts_added AFTER INSERT ON period_metric_counts BEGIN
+         INSERT INTO period_counts (period_id, metrics, figures) VALUES (NEW.period_id, 1, NEW.figures)
+         ON CONFLICT (period_id) DO UPDATE SET metrics = metrics + 1, figures = figures + NEW.figures;
+     END;
+     CREATE TRIGGER period_metric_counts_changed AFTER UPDATE ON period_metric_counts BEGIN
+         UPDATE period_counts SET figures = figures - OLD.figures + NEW.figures
+          WHERE period_id = NEW.period_id;
+     END;
+     CREATE TRIGGER period_metric_counts_removed AFTER DELETE ON period_metric_counts BEGIN
+         UPDATE period_counts SET metrics = metrics - 1, figures = figures - OLD.figures
+          WHERE period_id = OLD.period_id;
+     END;
+     INSERT INTO period_metric_counts (period_id, metric_id, figures)
+     SELECT period_id, metric_id, count(*) FROM metric_values GROUP BY period_id, metric_id;
+     -- Migrations run with triggers off (a foreign trigger must not act on them), so the
+     -- per-period totals are filled here rather than by period_metric_counts_added.
+     INSERT INTO period_counts (period_id, metrics, figures)
+     SELECT period_id, count(*), sum(figures) FROM period_metric_counts GROUP BY period_id",
+];
 
 /// Why a database file could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
+    /// The file has triggers peel did not make, and peel was asked to write to it.
+    #[error("{}: has triggers peel did not make ({names}); peel will not write to it (copy what you need into a new database with `peel init`)", .path.display())]
+    ForeignTriggers {
+        /// The file.
+        path: PathBuf,
+        /// The triggers' names.
+        names: String,
+    },
     /// The path does not exist (peel never creates an empty file by accident).
     #[error("{}: no such database file (build one with `peel init --db {}`)", .0.display(), .0.display())]
     Missing(PathBuf),
@@ -132,13 +196,68 @@ pub fn configure(conn: &Connection) -> rusqlite::Result<()> {
 }
 
 /// Turns the file's own triggers on or off for this connection and returns whether they
-/// were on. peel's schema has no triggers; a trigger in a file someone sent could change
-/// or remove what peel writes, so peel's own writes (imports, saved queries, exports)
-/// run with triggers off. SQL the analyst types runs with them on, as in sqlite3.
+/// were on. Writes to tables peel's own triggers do not watch (saved queries, the
+/// export's meta rows) run with triggers off, so a trigger added to a file someone sent
+/// cannot act on them. SQL the analyst types runs with them on, as in sqlite3.
 pub fn set_triggers(conn: &Connection, on: bool) -> rusqlite::Result<bool> {
     let was = conn.db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER)?;
     conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER, on)?;
     Ok(was)
+}
+
+/// The triggers in the file that peel's schema does not define, by name: a trigger
+/// counts as peel's only when both its name and its SQL are exactly those of schema.sql.
+pub fn foreign_triggers(conn: &Connection) -> rusqlite::Result<Vec<String>> {
+    static OURS: std::sync::OnceLock<Vec<(String, String)>> = std::sync::OnceLock::new();
+    let ours = match OURS.get() {
+        Some(ours) => ours,
+        None => {
+            let memory = Connection::open_in_memory()?;
+            create_schema(&memory)?;
+            let list = trigger_list(&memory)?;
+            OURS.get_or_init(|| list)
+        }
+    };
+    Ok(trigger_list(conn)?
+        .into_iter()
+        .filter(|t| !ours.contains(t))
+        .map(|(name, _)| name)
+        .collect())
+}
+
+/// Each trigger's name and SQL, the SQL with its whitespace collapsed: a file migrated
+/// from an older peel holds the same triggers as schema.sql, laid out differently.
+fn trigger_list(conn: &Connection) -> rusqlite::Result<Vec<(String, String)>> {
+    conn.prepare("SELECT name, ifnull(sql, '') FROM sqlite_schema WHERE type = 'trigger'")?
+        .query_map([], |r| {
+            let sql: String = r.get(1)?;
+            Ok((
+                r.get(0)?,
+                sql.split_whitespace().collect::<Vec<_>>().join(" "),
+            ))
+        })?
+        .collect()
+}
+
+/// Refuses peel's own writes to figures and judgments in a file that carries triggers
+/// peel did not make. peel's count triggers must run on those writes, so triggers cannot
+/// be switched off there; a foreign trigger would run with them, on peel's authority.
+pub fn ensure_only_peels_triggers(conn: &Connection) -> Result<(), DbError> {
+    let foreign = foreign_triggers(conn).map_err(|e| DbError::Sqlite {
+        path: PathBuf::from(conn.path().unwrap_or("database")),
+        error: e,
+    })?;
+    if foreign.is_empty() {
+        Ok(())
+    } else {
+        Err(DbError::ForeignTriggers {
+            path: PathBuf::from(conn.path().unwrap_or("database")),
+            names: match foreign.len() {
+                n if n > 3 => format!("{} and {} more", foreign[..3].join(", "), n - 3),
+                _ => foreign.join(", "),
+            },
+        })
+    }
 }
 
 /// `path` with `suffix` appended: the `-wal`, `-shm` and `-journal` files beside a
@@ -306,7 +425,8 @@ pub fn create_schema(conn: &Connection) -> rusqlite::Result<()> {
 }
 
 fn migrate(conn: &Connection, from: i64) -> rusqlite::Result<()> {
-    // A trigger someone added to the file must not act on peel's own schema changes.
+    // A trigger someone added to the file must not act on peel's own schema changes;
+    // peel's own triggers are made by the steps, and the steps fill what they count.
     let triggers = set_triggers(conn, false)?;
     let result = migrate_steps(conn, from);
     set_triggers(conn, triggers)?;
@@ -357,6 +477,97 @@ mod tests {
     #[test]
     fn migrations_and_schema_version_agree() {
         assert_eq!(MIGRATIONS.len() as i64 + 1, SCHEMA_VERSION);
+    }
+
+    #[test]
+    fn a_version_1_file_gets_the_partial_report_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v1.db");
+        {
+            let c = Connection::open(&path).unwrap();
+            create_schema(&c).unwrap();
+            // Version 1 indexed every figure's report_id and kept no counts.
+            c.execute_batch(
+                "DROP INDEX metric_values_report;
+                 CREATE INDEX metric_values_report ON metric_values (report_id);
+                 DROP TRIGGER metric_values_counted; DROP TRIGGER metric_values_uncounted;
+                 DROP TRIGGER metric_values_recounted;
+                 DROP TABLE period_counts; DROP TABLE period_metric_counts;
+                 INSERT INTO periods (label, kind, end_date) VALUES ('p', 'point', '2015-03-31');
+                 INSERT INTO metrics (code, name, unit, definition) VALUES ('m', 'm', 'count', 'm');
+                 INSERT INTO areas (code, slug, name, short_name, kind, country)
+                 VALUES ('K04000001', 'ew', 'E&W', 'E&W', 'national', 'England and Wales');
+                 INSERT INTO sources (key, kind, location, title, trust) VALUES ('s', 'url', 'u', 't', 'high');
+                 INSERT INTO metric_values (metric_id, period_id, area_id, value, source_id)
+                 VALUES (1, 1, 1, 5, 1);
+                 PRAGMA user_version = 1;",
+            )
+            .unwrap();
+        }
+        let conn = open(&path, Access::ReadWrite).unwrap();
+        let version: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, 2);
+        let sql: String = conn
+            .query_row(
+                "SELECT sql FROM sqlite_schema WHERE name = 'metric_values_report'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(sql.ends_with("WHERE report_id IS NOT NULL"), "{sql}");
+        let counts: (i64, i64) = conn
+            .query_row("SELECT metrics, figures FROM period_counts", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        assert_eq!(counts, (1, 1));
+        // The migrated triggers are peel's own, though laid out unlike schema.sql: peel
+        // must still write to the file.
+        assert_eq!(foreign_triggers(&conn).unwrap(), Vec::<String>::new());
+        ensure_only_peels_triggers(&conn).unwrap();
+    }
+
+    #[test]
+    fn period_counts_follow_every_insert_delete_and_rekeying() {
+        let conn = memory();
+        create_schema(&conn).unwrap();
+        conn.execute_batch(
+            "INSERT INTO periods (label, kind, end_date) VALUES ('p1', 'point', '2015-03-31'), ('p2', 'point', '2016-03-31');
+             INSERT INTO metrics (code, name, unit, definition) VALUES ('a', 'a', 'count', 'a'), ('b', 'b', 'count', 'b');
+             INSERT INTO areas (code, slug, name, short_name, kind, country)
+             VALUES ('K04000001', 'ew', 'E&W', 'E&W', 'national', 'England and Wales');
+             INSERT INTO areas (code, slug, name, short_name, kind, parent_id, country)
+             VALUES ('E23000001', 'x', 'X', 'X', 'force', 1, 'England');
+             INSERT INTO sources (key, kind, location, title, trust) VALUES ('s', 'url', 'u', 't', 'high');
+             INSERT INTO metric_values (metric_id, period_id, area_id, value, source_id)
+             VALUES (1, 1, 1, 5, 1), (1, 1, 2, 6, 1), (2, 1, 1, 7, 1), (2, 2, 1, 8, 1);",
+        )
+        .unwrap();
+        let counts = |conn: &Connection| -> Vec<(i64, i64, i64)> {
+            conn.prepare("SELECT period_id, metrics, figures FROM period_counts ORDER BY 1")
+                .unwrap()
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap()
+        };
+        assert_eq!(counts(&conn), [(1, 2, 3), (2, 1, 1)]);
+        // Moving metric b's period-2 figure to period 1 leaves period 2 empty.
+        conn.execute(
+            "UPDATE metric_values SET period_id = 1, area_id = 2 WHERE value = 8",
+            [],
+        )
+        .unwrap();
+        assert_eq!(counts(&conn), [(1, 2, 4), (2, 0, 0)]);
+        conn.execute("DELETE FROM metric_values WHERE metric_id = 1", [])
+            .unwrap();
+        assert_eq!(counts(&conn), [(1, 1, 2), (2, 0, 0)]);
+        // A value change is not a re-keying.
+        conn.execute("UPDATE metric_values SET value = 9", [])
+            .unwrap();
+        assert_eq!(counts(&conn), [(1, 1, 2), (2, 0, 0)]);
     }
 
     #[test]

@@ -161,6 +161,15 @@ pub fn snippet(sql: &str) -> String {
 /// The first keyword of a statement, after whitespace and comments, upper-cased; empty
 /// when the text holds none (only comments, or something that is not a keyword).
 pub fn first_keyword(sql: &str) -> String {
+    skip_comments(sql)
+        .chars()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .collect::<String>()
+        .to_ascii_uppercase()
+}
+
+/// `sql` after leading whitespace and comments.
+fn skip_comments(sql: &str) -> &str {
     let mut rest = sql;
     loop {
         rest = rest.trim_start();
@@ -169,13 +178,9 @@ pub fn first_keyword(sql: &str) -> String {
         } else if let Some(r) = rest.strip_prefix("/*") {
             rest = r.split_once("*/").map_or("", |(_, after)| after);
         } else {
-            break;
+            return rest;
         }
     }
-    rest.chars()
-        .take_while(|c| c.is_ascii_alphabetic())
-        .collect::<String>()
-        .to_ascii_uppercase()
 }
 
 /// The statements that may run under [`Policy::read_only`], by their first keyword.
@@ -217,6 +222,25 @@ const OTHER_STATEMENT_KEYWORDS: [&str; 20] = [
 /// `WITH ... DELETE`.
 pub fn read_only_refusal(sql: &str) -> Option<String> {
     let keyword = first_keyword(sql);
+    if keyword == "EXPLAIN" {
+        // `EXPLAIN [QUERY PLAN] SELECT ...` (peel run --explain) describes a read and runs
+        // nothing; what follows EXPLAIN is judged like any statement.
+        let rest = skip_comments(sql)[keyword.len()..].trim_start();
+        let rest = match rest.get(..5) {
+            Some(word) if word.eq_ignore_ascii_case("query") => {
+                let after = rest[5..].trim_start();
+                match after.get(..4) {
+                    Some(plan) if plan.eq_ignore_ascii_case("plan") => &after[4..],
+                    _ => rest,
+                }
+            }
+            _ => rest,
+        };
+        let inner = first_keyword(rest);
+        if READ_KEYWORDS.contains(&inner.as_str()) {
+            return None;
+        }
+    }
     if !OTHER_STATEMENT_KEYWORDS.contains(&keyword.as_str()) {
         return None;
     }
@@ -475,6 +499,25 @@ mod tests {
         assert_eq!(first_keyword("SELECT 1"), "SELECT");
         assert_eq!(first_keyword("-- only a comment"), "");
         assert_eq!(first_keyword("/* unterminated PRAGMA x=1"), "");
+    }
+
+    #[test]
+    fn explain_is_read_only_only_for_reads() {
+        assert_eq!(read_only_refusal("EXPLAIN QUERY PLAN SELECT 1"), None);
+        assert_eq!(
+            read_only_refusal("explain query plan -- why\n WITH x AS (SELECT 1) SELECT * FROM x"),
+            None
+        );
+        assert_eq!(read_only_refusal("EXPLAIN SELECT 1"), None);
+        for sql in [
+            "EXPLAIN PRAGMA trusted_schema = 1",
+            "EXPLAIN QUERY PLAN PRAGMA trusted_schema = 1",
+            "EXPLAIN QUERY PLAN DELETE FROM t",
+            "EXPLAIN ATTACH 'x' AS y",
+            "EXPLAIN",
+        ] {
+            assert!(read_only_refusal(sql).is_some(), "let through: {sql}");
+        }
     }
 
     #[test]

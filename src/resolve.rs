@@ -709,13 +709,28 @@ pub fn load_metrics(conn: &Connection) -> rusqlite::Result<Vec<Candidate>> {
 /// Every period, latest end first, marked with whether it has figures for `metric` (a
 /// metric code), or any figures when `metric` is `None`.
 pub fn load_periods(conn: &Connection, metric: Option<&str>) -> rusqlite::Result<Vec<Period>> {
-    let mut stmt = conn.prepare(
-        "SELECT p.label, p.end_date,
-                EXISTS (SELECT 1 FROM metric_values v JOIN metrics m ON m.metric_id = v.metric_id
-                        WHERE v.period_id = p.period_id AND (?1 IS NULL OR m.code = ?1))
-         FROM periods p ORDER BY p.end_date DESC, p.label",
-    )?;
-    let rows = stmt.query_map([metric], |r| {
+    // Two statements rather than `?1 IS NULL OR m.code = ?1`: SQLite plans a statement
+    // before it sees the value, and the OR would stop it seeking the (metric, period)
+    // index, which matters with millions of figures.
+    let mut stmt = conn.prepare(match metric {
+        Some(_) => {
+            "SELECT p.label, p.end_date,
+                    EXISTS (SELECT 1 FROM metric_values v
+                            WHERE v.metric_id = (SELECT metric_id FROM metrics WHERE code = ?1)
+                              AND v.period_id = p.period_id)
+             FROM periods p ORDER BY p.end_date DESC, p.label"
+        }
+        None => {
+            "SELECT p.label, p.end_date,
+                    EXISTS (SELECT 1 FROM metric_values v WHERE v.period_id = p.period_id)
+             FROM periods p ORDER BY p.end_date DESC, p.label"
+        }
+    })?;
+    let params: &[&dyn rusqlite::ToSql] = match &metric {
+        Some(m) => &[m],
+        None => &[],
+    };
+    let rows = stmt.query_map(params, |r| {
         Ok(Period {
             label: r.get(0)?,
             end_date: r.get(1)?,

@@ -1,7 +1,11 @@
-//! Importing report text: read a file, parse it (pure, in `crate::report`), store the
-//! facts (in `store`) inside one transaction per file, so a file is stored whole or not at
-//! all.
+//! Importing into a database, one transaction per file, so a file is stored whole or not
+//! at all: report text (parsed by `crate::report`, stored by `store`) and bulk figures
+//! from CSV (`bulk`, with `periods` for the period forms it reads and `home_office` for
+//! the Home Office recorded crime table).
 
+pub mod bulk;
+pub mod home_office;
+pub mod periods;
 pub mod store;
 
 use std::path::Path;
@@ -15,13 +19,16 @@ pub use store::{ReportFile, StoreError, Stored};
 
 /// Lower-case hex SHA-256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+/// Lower-case hex of a digest (shared with the streaming hash of `bulk`).
+pub(crate) fn hex(digest: &[u8]) -> String {
     use std::fmt::Write;
-    Sha256::digest(bytes)
-        .iter()
-        .fold(String::with_capacity(64), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
+    digest.iter().fold(String::with_capacity(64), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
 }
 
 /// The outcome of importing one report.
@@ -50,8 +57,9 @@ pub fn import_report_bytes(
 /// Imports one report file in its own transaction. With `dry_run`, everything is checked
 /// against the database and then rolled back.
 ///
-/// The file's own triggers are off meanwhile (see [`crate::db::set_triggers`]): a trigger
-/// added to a file someone sent must not change or remove what the report says. The
+/// A file with triggers peel did not make is refused ([`crate::db::ensure_only_peels_triggers`]):
+/// peel's count triggers must run, and a trigger added to a file someone sent must not
+/// run with them and change or remove what the report says. The
 /// transaction takes the write lock at once (`BEGIN IMMEDIATE`): a deferred one that
 /// read first could find another writer's commit in between and fail with "database is
 /// locked" without waiting.
@@ -63,10 +71,8 @@ pub fn import_report_file(
 ) -> Result<Imported> {
     let name = path.display().to_string();
     let bytes = std::fs::read(path).with_context(|| format!("{name}: cannot read"))?;
-    let triggers = crate::db::set_triggers(conn, false)?;
-    let result = import_in_transaction(conn, &name, &bytes, replace, dry_run);
-    crate::db::set_triggers(conn, triggers)?;
-    result
+    crate::db::ensure_only_peels_triggers(conn)?;
+    import_in_transaction(conn, &name, &bytes, replace, dry_run)
 }
 
 fn import_in_transaction(

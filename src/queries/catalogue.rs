@@ -112,24 +112,40 @@ FROM j
 WHERE j.n = 1
 ORDER BY j.year DESC, j.pillar IS NULL, j.pillar, j.question_code <> 'overall', j.question_code;
 
-WITH latest AS (
-  SELECT metric_code, max(period_end) AS period_end
-  FROM v_metric_values WHERE area_code = :force GROUP BY metric_code
+WITH me AS (SELECT area_id FROM areas WHERE code = :force),
+-- From the base tables: through the view every one of the force's figures would be
+-- joined to its source and England and Wales value just to find the latest period.
+latest AS (
+  SELECT v.metric_id, max(p.end_date) AS period_end
+  FROM metric_values v JOIN periods p ON p.period_id = v.period_id
+  WHERE v.area_id = (SELECT area_id FROM me)
+  GROUP BY v.metric_id
+), shown AS (
+  SELECT x.metric_id, x.period_id, m.code AS metric_code, p.label AS period_label
+  FROM latest l JOIN metrics m ON m.metric_id = l.metric_id
+  JOIN periods p ON p.end_date = l.period_end
+  JOIN metric_values x ON x.metric_id = l.metric_id AND x.period_id = p.period_id
+                      AND x.area_id = (SELECT area_id FROM me)
+), ranked AS (
+  -- Every force's figure for the shown metrics and periods, ranked once.
+  SELECT o.metric_id, o.period_id, o.area_id,
+         rank() OVER w AS rank, count(*) OVER w AS of_forces
+  FROM shown s JOIN metric_values o ON o.metric_id = s.metric_id AND o.period_id = s.period_id
+  JOIN areas oa ON oa.area_id = o.area_id AND oa.kind = 'force'
+  WINDOW w AS (PARTITION BY o.metric_id, o.period_id ORDER BY o.value DESC
+               RANGE BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
 )
 SELECT v.area_name, v.metric_code AS metric, v.metric_name, v.unit, v.period_label AS period,
        v.value, v.national_value, round(v.difference, 4) AS difference, v.ratio,
-       (SELECT count(*) + 1 FROM v_metric_values o
-         WHERE o.metric_code = v.metric_code AND o.period_label = v.period_label
-           AND o.area_kind = 'force' AND o.value > v.value) AS rank,
-       (SELECT count(*) FROM v_metric_values o
-         WHERE o.metric_code = v.metric_code AND o.period_label = v.period_label
-           AND o.area_kind = 'force') AS of_forces,
+       r.rank, r.of_forces,
        ",
             sources!("v"),
             " AS _sources
-FROM v_metric_values v
-JOIN latest l ON l.metric_code = v.metric_code AND l.period_end = v.period_end
-WHERE v.area_code = :force
+FROM shown s
+JOIN v_metric_values v
+  ON v.area_code = :force AND v.metric_code = s.metric_code AND v.period_label = s.period_label
+JOIN ranked r ON r.metric_id = s.metric_id AND r.period_id = s.period_id
+                  AND r.area_id = (SELECT area_id FROM me)
 ORDER BY v.metric_code;"
         ),
         notes: "SELECT 'this force''s grades span the 2019/2021 change of scale (peel-4 to peel-5, which adds Adequate); grades compare by rank within each scale'
@@ -225,8 +241,11 @@ ORDER BY role = 'reference' DESC, rank, area_name"
        ",
             sources!("v"),
             " AS _sources
-FROM v_metric_values v
-WHERE v.area_code = :force AND (:metric IS NULL OR v.metric_code = :metric)
+FROM (-- Two branches rather than `:metric IS NULL OR ...`, which SQLite plans before it
+      -- sees the value and so reads every figure of the area; each branch seeks its index.
+      SELECT * FROM v_metric_values WHERE area_code = :force AND metric_code = :metric
+      UNION ALL
+      SELECT * FROM v_metric_values WHERE area_code = :force AND :metric IS NULL) v
 WINDOW w AS (PARTITION BY v.metric_code, v.period_kind ORDER BY v.period_end)
 ORDER BY v.metric_code, v.period_kind, v.period_end"
         ),
@@ -540,8 +559,9 @@ SELECT v.area_name, v.period_label AS period, v.period_end, v.value,
             sources!("v"),
             " AS _sources
 FROM v_metric_values v CROSS JOIN me
-LEFT JOIN v_metric_values r
-       ON r.area_code = me.region_code AND r.metric_code = v.metric_code AND r.period_label = v.period_label
+LEFT JOIN (SELECT period_label, value FROM v_metric_values
+           WHERE area_code = (SELECT region_code FROM me) AND metric_code = :metric) r
+       ON r.period_label = v.period_label
 WHERE v.area_code = :force AND v.metric_code = :metric
 ORDER BY v.period_end"
         ),
@@ -626,10 +646,11 @@ ORDER BY f.short_name",
         summary: "The periods figures are given for, latest first, with how many metrics and figures each has",
         params: &[],
         example: "",
+        // The counts are kept by triggers (see period_counts in schema.sql): counting the
+        // figures here would read every one of them.
         sql: "SELECT p.label AS period, p.kind, p.start_date, p.end_date,
-       count(DISTINCT v.metric_id) AS metrics, count(v.value_id) AS figures
-FROM periods p LEFT JOIN metric_values v ON v.period_id = p.period_id
-GROUP BY p.period_id
+       ifnull(c.metrics, 0) AS metrics, ifnull(c.figures, 0) AS figures
+FROM periods p LEFT JOIN period_counts c ON c.period_id = p.period_id
 ORDER BY p.end_date DESC, p.label",
         notes: "",
         shapes: &[Shape::PLAIN],

@@ -596,6 +596,52 @@ impl Call {
     }
 }
 
+impl Call {
+    /// Sends `EXPLAIN QUERY PLAN` of each statement, with the bound arguments, to `sink`:
+    /// one result set per statement (columns id, parent, detail).
+    pub fn explain(&self, conn: &Connection, sink: &mut dyn RowSink) -> Result<(), QueryError> {
+        for chunk in exec::split_statements(&self.query.sql) {
+            // Chunks holding only comments have no plan.
+            let mut batch = rusqlite::Batch::new(conn, chunk.text);
+            if rusqlite::fallible_iterator::FallibleIterator::next(&mut batch)
+                .map_err(QueryError::Sqlite)?
+                .is_none()
+            {
+                continue;
+            }
+            let explain = format!("EXPLAIN QUERY PLAN {}", chunk.text);
+            let mut renamed = PlanRows { inner: sink };
+            exec::run_script(
+                conn,
+                &explain,
+                &self.params,
+                Policy { read_only: true },
+                &mut renamed,
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// Drops the `notused` column of `EXPLAIN QUERY PLAN`.
+struct PlanRows<'a> {
+    inner: &'a mut dyn RowSink,
+}
+
+impl RowSink for PlanRows<'_> {
+    fn begin(&mut self, _: &[String]) -> io::Result<()> {
+        self.inner
+            .begin(&["id".into(), "parent".into(), "detail".into()])
+    }
+    fn row(&mut self, values: &[Value]) -> io::Result<()> {
+        let field = |i: usize| values.get(i).cloned().unwrap_or(Value::Null);
+        self.inner.row(&[field(0), field(1), field(3)])
+    }
+    fn end(&mut self) -> io::Result<()> {
+        self.inner.end()
+    }
+}
+
 /// Applies each result set's [`Shape`]: sends the chart hint, and pivots into a grid.
 struct Shaper<'a> {
     inner: &'a mut dyn RowSink,

@@ -217,6 +217,19 @@ fn resolve_one(
             ))
         }
         Kind::Metric => {
+            // A metric's code, as scripts give it, needs no candidate list: with thousands
+            // of imported metrics, building one costs more than the query.
+            let by_code: Option<(String, String)> = conn
+                .query_row(
+                    "SELECT code, name FROM metrics WHERE code = ?1",
+                    [input.trim()],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()
+                .map_err(sql_error)?;
+            if let Some((code, name)) = by_code {
+                return Ok((Value::Text(code.clone()), format!("{code} ({name})"), None));
+            }
             let list = resolve::load_metrics(conn).map_err(sql_error)?;
             let r = resolve::resolve("metric", input, &list, "list them with `peel run metrics`")
                 .map_err(fail)?;

@@ -3,8 +3,8 @@
 //! SQLite's integrity check and `peel check`, and hold either all of that import or
 //! none of it.
 //!
-//! The import is [`WORKLOAD`]: today a single-transaction write of about 220,000 rows
-//! through `peel sql -f`; when `peel import csv` lands, point it at the CSV import.
+//! The import is [`WORKLOAD`]: `peel import csv` of 220,000 long-layout rows, in one
+//! transaction.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -24,34 +24,47 @@ struct Workload {
     probe: &'static str,
 }
 
-/// 4,000 metrics and a figure for each of them in every area (220,000 rows), and a
-/// marker row in meta, in one transaction.
-const BIG_SQL: &str = "BEGIN;
-INSERT INTO metrics (code, name, unit, definition)
-  WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 4000)
-  SELECT 'crash-' || i, 'Crash test metric ' || i, 'count', 'synthetic, for the crash test' FROM n;
-INSERT INTO metric_values (metric_id, period_id, area_id, value, source_id)
-  SELECT m.metric_id, (SELECT min(period_id) FROM periods), a.area_id,
-         m.metric_id * 1000 + a.area_id, (SELECT min(source_id) FROM sources)
-  FROM metrics m CROSS JOIN areas a WHERE m.code LIKE 'crash-%';
-INSERT INTO meta (key, value) VALUES ('crash-test', 'complete');
-COMMIT;
-";
+/// A long-layout CSV of 4,000 new metrics, each with a figure in every one of the 55
+/// areas (220,000 rows): large enough that peel takes its bulk path (indexes and the
+/// count trigger set aside inside the transaction and rebuilt before the commit), so a
+/// kill can land in any of its phases.
+fn write_big_csv(dir: &Path) {
+    let areas =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/seed/areas.csv")).unwrap();
+    let codes: Vec<&str> = areas
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split(',').next())
+        .collect();
+    assert_eq!(codes.len(), 55);
+    let mut csv = String::from("area,period,metric,value,unit\n");
+    for m in 1..=4000 {
+        for (a, code) in codes.iter().enumerate() {
+            csv.push_str(&format!(
+                "{code},as at 30 June 2018,crash-{m},{},count\n",
+                m * 1000 + a
+            ));
+        }
+    }
+    std::fs::write(dir.join("big.csv"), csv).unwrap();
+}
 
 const WORKLOAD: Workload = Workload {
-    prepare: |dir| std::fs::write(dir.join("big.sql"), BIG_SQL).unwrap(),
+    prepare: write_big_csv,
     command: |db, dir| {
         let mut cmd = peel();
         cmd.arg("--db")
             .arg(db)
-            .args(["sql", "-f"])
-            .arg(dir.join("big.sql"));
+            .args(["import", "csv", "--create-metrics"])
+            .arg(dir.join("big.csv"));
         cmd
     },
     probe: "SELECT (SELECT count(*) FROM metrics WHERE code LIKE 'crash-%'),
                    (SELECT count(*) FROM metric_values v JOIN metrics m USING (metric_id)
                      WHERE m.code LIKE 'crash-%'),
-                   (SELECT count(*) FROM meta WHERE key = 'crash-test')",
+                   (SELECT count(*) FROM sources WHERE location LIKE '%big.csv'),
+                   (SELECT count(*) FROM sqlite_schema WHERE tbl_name = 'metric_values'
+                      AND type IN ('index', 'trigger'))",
 };
 
 /// How many times peel is killed.

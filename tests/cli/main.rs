@@ -7,6 +7,7 @@ mod concurrency; // an importer and four readers at once: no 'database is locked
 mod crash; // SIGKILL at seeded random moments during a large import: all of it or none, never damage
 mod hostile; // files someone sent: unsafe views and triggers, saved queries that write; nothing runs
 mod import; // report text import: facts in the views, dry runs, duplicates, bad files
+mod import_csv; // bulk CSV import: both layouts, bad rows, re-imports, --replace, dry runs
 mod init; // building databases: init, the default database, refusing to overwrite
 mod open; // files peel must refuse: missing, not a database, newer, foreign
 mod queries; // canned and saved queries: the catalogue on the seed, parameters, injection, exit codes

@@ -851,3 +851,30 @@ fn saving_needs_a_writable_file() {
     assert_fails(&out, 1, "readonly");
     assert_eq!(bytes(&db), before);
 }
+
+#[test]
+fn explain_shows_the_plan_with_the_arguments_bound() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = seeded_db(dir.path());
+    let out = run(
+        &db,
+        &[
+            "-F",
+            "csv",
+            "run",
+            "-q",
+            "--explain",
+            "compare",
+            "officer-fte",
+            "2015",
+        ],
+    );
+    let text = stdout_ok(&out);
+    assert!(text.starts_with("id,parent,detail\n"), "{text}");
+    // The figures of one metric and period come from the unique key, never a scan.
+    assert!(
+        text.contains("SEARCH v USING INDEX metric_values_key (metric_id=? AND period_id=?)"),
+        "{text}"
+    );
+    assert!(!text.contains("SCAN v"), "{text}");
+}

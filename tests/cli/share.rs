@@ -46,7 +46,7 @@ fn export_writes_one_checked_file_with_provenance_in_meta() {
             .unwrap_or_else(|| panic!("no meta {key}: {meta:?}"))
     };
     assert_eq!(get("peel_version"), env!("CARGO_PKG_VERSION"));
-    assert_eq!(get("schema_version"), "1");
+    assert_eq!(get("schema_version"), "2");
     let counts: serde_json::Value = serde_json::from_str(&get("row_counts")).unwrap();
     assert_eq!(counts["areas"], 55);
     let hashes: serde_json::Value = serde_json::from_str(&get("source_sha256")).unwrap();
