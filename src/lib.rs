@@ -12,6 +12,7 @@ pub mod app;
 pub mod check;
 pub mod cli;
 pub mod datasette;
+pub mod date;
 pub mod db;
 pub mod exec;
 pub mod export;

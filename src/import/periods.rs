@@ -27,111 +27,7 @@ pub struct PeriodSpec {
     pub end: String,
 }
 
-/// A calendar date.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Date {
-    /// Year.
-    pub y: i32,
-    /// Month, 1 to 12.
-    pub m: u32,
-    /// Day, 1 to 31.
-    pub d: u32,
-}
-
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
-fn is_leap(y: i32) -> bool {
-    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
-}
-
-fn days_in_month(y: i32, m: u32) -> u32 {
-    match m {
-        4 | 6 | 9 | 11 => 30,
-        2 if is_leap(y) => 29,
-        2 => 28,
-        _ => 31,
-    }
-}
-
-impl Date {
-    /// A valid date, or `None`.
-    pub fn new(y: i32, m: u32, d: u32) -> Option<Date> {
-        ((1..=12).contains(&m) && d >= 1 && d <= days_in_month(y, m)).then_some(Date { y, m, d })
-    }
-
-    /// Parses `YYYY-MM-DD` strictly (the form SQLite's date functions write).
-    pub fn parse_iso(text: &str) -> Option<Date> {
-        let b = text.as_bytes();
-        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-            return None;
-        }
-        if !b
-            .iter()
-            .enumerate()
-            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
-        {
-            return None;
-        }
-        Date::new(
-            text[0..4].parse().ok()?,
-            text[5..7].parse().ok()?,
-            text[8..10].parse().ok()?,
-        )
-    }
-
-    /// `2015-06-30`.
-    pub fn iso(self) -> String {
-        format!("{:04}-{:02}-{:02}", self.y, self.m, self.d)
-    }
-
-    /// `30 June 2015`.
-    pub fn long(self) -> String {
-        format!("{} {} {}", self.d, MONTHS[self.m as usize - 1], self.y)
-    }
-
-    /// The day after.
-    pub fn next(self) -> Date {
-        if self.d < days_in_month(self.y, self.m) {
-            Date {
-                d: self.d + 1,
-                ..self
-            }
-        } else if self.m < 12 {
-            Date {
-                m: self.m + 1,
-                d: 1,
-                ..self
-            }
-        } else {
-            Date {
-                y: self.y + 1,
-                m: 1,
-                d: 1,
-            }
-        }
-    }
-
-    /// The last day of the month.
-    fn month_end(self) -> Date {
-        Date {
-            d: days_in_month(self.y, self.m),
-            ..self
-        }
-    }
-}
+pub use crate::date::Date;
 
 /// The financial year starting in April of `first_year`: `2014/15`.
 pub fn financial_year(first_year: i32) -> PeriodSpec {
@@ -326,7 +222,7 @@ fn classify_span(text: &str, start: Date, end: Date) -> Result<PeriodSpec, Perio
     }
     // Twelve months: the day after the end is the start a year later (29 February
     // starts run to 28 February).
-    let after = end.next();
+    let after = end.next_day();
     let year_later = Date::new(start.y + 1, start.m, start.d).unwrap_or(Date {
         y: start.y + 1,
         m: 3,

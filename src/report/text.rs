@@ -252,105 +252,7 @@ pub(crate) fn sentences(s: &str) -> Vec<(usize, usize)> {
     out
 }
 
-/// A calendar date.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) struct Date {
-    pub y: i32,
-    pub m: u32,
-    pub d: u32,
-}
-
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
-/// Month number from a full or three-letter English month name.
-pub(crate) fn month_number(word: &str) -> Option<u32> {
-    let w = word.trim_end_matches('.').to_ascii_lowercase();
-    if w.len() < 3 {
-        return None;
-    }
-    MONTHS.iter().zip(1u32..).find_map(|(name, n)| {
-        let lname = name.to_ascii_lowercase();
-        let abbrev = lname.get(..3).unwrap_or("");
-        (w == lname || w == abbrev || (n == 9 && w == "sept")).then_some(n)
-    })
-}
-
-fn month_name(m: u32) -> &'static str {
-    MONTHS
-        .get((m as usize).wrapping_sub(1))
-        .copied()
-        .unwrap_or("")
-}
-
-fn is_leap(y: i32) -> bool {
-    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
-}
-
-fn days_in_month(y: i32, m: u32) -> u32 {
-    match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if is_leap(y) => 29,
-        2 => 28,
-        _ => 0,
-    }
-}
-
-impl Date {
-    pub(crate) fn new(y: i32, m: u32, d: u32) -> Option<Date> {
-        ((1900..=2100).contains(&y) && (1..=12).contains(&m) && d >= 1 && d <= days_in_month(y, m))
-            .then_some(Date { y, m, d })
-    }
-
-    pub(crate) fn iso(self) -> String {
-        format!("{:04}-{:02}-{:02}", self.y, self.m, self.d)
-    }
-
-    fn next_day(self) -> Date {
-        if self.d < days_in_month(self.y, self.m) {
-            Date {
-                d: self.d + 1,
-                ..self
-            }
-        } else if self.m < 12 {
-            Date {
-                m: self.m + 1,
-                d: 1,
-                ..self
-            }
-        } else {
-            Date {
-                y: self.y + 1,
-                m: 1,
-                d: 1,
-            }
-        }
-    }
-
-    /// First day of the 12 months ending on `self`: the day after, one year back
-    /// (30 June 2015 -> 1 July 2014). 29 February rolls to 1 March.
-    fn twelve_month_start(self) -> Date {
-        let n = self.next_day();
-        Date::new(n.y - 1, n.m, n.d).unwrap_or(Date {
-            y: n.y - 1,
-            m: 3,
-            d: 1,
-        })
-    }
-}
+pub(crate) use crate::date::{Date, month_number};
 
 /// Parses "30 June 2015" (also "30th June 2015") at the start of `words`;
 /// returns the date and how many words it used.
@@ -367,6 +269,10 @@ pub(crate) fn parse_date_words(words: &[&str]) -> Option<Date> {
         return None;
     }
     let y: i32 = year.parse().ok()?;
+    // A four-digit number that is no plausible report year is not a date here.
+    if !(1900..=2100).contains(&y) {
+        return None;
+    }
     Date::new(y, m, d)
 }
 
@@ -381,7 +287,7 @@ pub(crate) struct FoundPeriod {
 
 /// Builds the canonical period fact for a 12-month period or a point.
 pub(crate) fn period_fact(date: Date, twelve: bool) -> PeriodFact {
-    let printed = format!("{} {} {}", date.d, month_name(date.m), date.y);
+    let printed = date.long();
     if twelve {
         PeriodFact {
             label: format!("12 months to {printed}"),
