@@ -56,6 +56,18 @@ pub fn month_name(m: u32) -> &'static str {
         .unwrap_or("")
 }
 
+/// True when `text` has the shape `NNNN-NN-NN` (digits and dashes), whether or not it
+/// is a real date: "2015-02-30" looks like one and is refused later, with its own message.
+pub fn looks_like_iso(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+}
+
 /// A calendar date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Date {
@@ -75,15 +87,7 @@ impl Date {
 
     /// Parses `YYYY-MM-DD` strictly (the form SQLite's date functions write).
     pub fn parse_iso(text: &str) -> Option<Date> {
-        let b = text.as_bytes();
-        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-            return None;
-        }
-        if !b
-            .iter()
-            .enumerate()
-            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
-        {
+        if !looks_like_iso(text) {
             return None;
         }
         Date::new(

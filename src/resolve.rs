@@ -525,7 +525,7 @@ pub fn resolve_period<'a>(
         }
         hits
     };
-    if is_iso_date(text) {
+    if crate::date::looks_like_iso(text) {
         let hits = by_preference(periods.iter().filter(|p| p.end_date == text).collect());
         return match hits.as_slice() {
             [one] => Ok((one, How::Rule)),
@@ -598,16 +598,6 @@ fn resolve_period_by_name<'a>(
         .position(|c| std::ptr::eq(c, resolved.candidate))
         .unwrap_or_default();
     Ok((periods[index], resolved.how))
-}
-
-fn is_iso_date(text: &str) -> bool {
-    let b = text.as_bytes();
-    b.len() == 10
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
 }
 
 /// Grades of one scale as candidates, matched by name and initials (`RI`).

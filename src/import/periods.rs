@@ -123,13 +123,7 @@ pub fn parse_period(text: &str) -> Result<Option<PeriodSpec>, PeriodFormError> {
 
 /// `NNNN-NN-NN` in shape (digits and dashes), whether or not a real date.
 fn looks_like_date(text: &str) -> bool {
-    let b = text.trim().as_bytes();
-    b.len() == 10
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+    crate::date::looks_like_iso(text.trim())
 }
 
 /// `2014/15`, `2014/15 Q1` (also `q1`, `2014/2015`).
