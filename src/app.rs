@@ -317,6 +317,24 @@ fn no_color() -> bool {
     std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
 }
 
+/// The width tables are fitted to when stdout is a terminal (its width, as the shell
+/// fits them). Files and pipes get every value whole.
+fn table_width() -> Option<usize> {
+    if !io::stdout().is_terminal() {
+        return None;
+    }
+    terminal::screen_width()
+}
+
+/// Says on stderr when a table was cut to fit the terminal, and how to see it whole.
+fn note_if_cut(sink: &dyn output::RowSink) {
+    if sink.truncated() {
+        eprintln!(
+            "peel: note: wide columns were cut to fit the terminal (…); -F line or -F csv shows every value whole"
+        );
+    }
+}
+
 fn output_options(global: &GlobalArgs) -> (Format, Options) {
     let format = global
         .format
@@ -389,14 +407,16 @@ fn sql(global: &GlobalArgs, args: &SqlArgs) -> Result<()> {
     let (format, options) = output_options(global);
     let mut out = stdout_writer();
     let result = {
-        let mut sink = output::sink(format, &mut out, &options);
-        exec::run_script(
+        let mut sink = output::fitted_sink(format, &mut out, &options, table_width());
+        let result = exec::run_script(
             &conn,
             &text,
             &Params::new(),
             Policy::default(),
             sink.as_mut(),
-        )
+        );
+        note_if_cut(sink.as_ref());
+        result
     };
     match result {
         Ok(_) => {
@@ -850,8 +870,10 @@ fn run_query(global: &GlobalArgs, args: &RunArgs) -> Result<()> {
     };
     let mut out = stdout_writer();
     let result = {
-        let mut sink = output::sink(format, &mut out, &options);
-        call.run(&conn, sink.as_mut(), sources)
+        let mut sink = output::fitted_sink(format, &mut out, &options, table_width());
+        let result = call.run(&conn, sink.as_mut(), sources);
+        note_if_cut(sink.as_ref());
+        result
     };
     match result {
         Ok(_) => {

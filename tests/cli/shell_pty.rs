@@ -144,3 +144,40 @@ fn no_rc_skips_the_startup_file_and_quit_exits_0() {
     let status = exit_status(&p);
     assert!(matches!(status, WaitStatus::Exited(_, 0)), "{status:?}");
 }
+
+#[test]
+fn sql_and_run_fit_tables_to_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = seeded_db(dir.path());
+    // COLUMNS=100 stands in for the width (see spawn); the questions are far wider.
+    let mut p = spawn(
+        dir.path(),
+        &db,
+        &[
+            "sql",
+            "SELECT area_name, question, source FROM v_judgments WHERE area_code = 'E23000023' AND year = 2015 AND question_code = 'overall' ORDER BY pillar",
+        ],
+    );
+    let raw = p.exp_eof().unwrap();
+    // rexpect hands over each byte as one char; put the UTF-8 back together.
+    let shown = if raw.chars().all(|c| (c as u32) < 256) {
+        String::from_utf8(raw.chars().map(|c| c as u32 as u8).collect()).unwrap_or(raw)
+    } else {
+        raw
+    };
+    for line in shown
+        .lines()
+        .filter(|l| l.starts_with('|') || l.starts_with('+'))
+    {
+        assert!(
+            line.chars().count() <= 100,
+            "wider than the terminal: {line}"
+        );
+    }
+    assert!(shown.contains("| Cambridgeshire"), "{shown}");
+    assert!(shown.contains('…'), "{shown}");
+    assert!(
+        shown.contains("wide columns were cut to fit the terminal"),
+        "{shown}"
+    );
+}
