@@ -405,31 +405,38 @@ fn sql(global: &GlobalArgs, args: &SqlArgs) -> Result<()> {
     let (text, file) = read_sql(args)?;
     let conn = open_database(global, Access::ReadWrite)?;
     let (format, options) = output_options(global);
+    write_results(format, &options, |sink| {
+        exec::run_script(&conn, &text, &Params::new(), Policy::default(), sink)
+    })
+    .map_err(|e| match file {
+        Some(f) => e.context(f.display().to_string()),
+        None => e,
+    })
+}
+
+/// Runs `run` into a sink writing `format` to stdout, fitted to the terminal, and says
+/// when a table was cut. What was produced is flushed even when `run` fails, so rows
+/// printed before an error stay visible above it.
+fn write_results<T, E>(
+    format: Format,
+    options: &Options,
+    run: impl FnOnce(&mut dyn output::RowSink) -> Result<T, E>,
+) -> Result<()>
+where
+    E: Into<anyhow::Error>,
+{
     let mut out = stdout_writer();
     let result = {
-        let mut sink = output::fitted_sink(format, &mut out, &options, table_width());
-        let result = exec::run_script(
-            &conn,
-            &text,
-            &Params::new(),
-            Policy::default(),
-            sink.as_mut(),
-        );
+        let mut sink = output::fitted_sink(format, &mut out, options, table_width());
+        let result = run(sink.as_mut());
         note_if_cut(sink.as_ref());
         result
     };
     match result {
-        Ok(_) => {
-            out.flush()?;
-            Ok(())
-        }
+        Ok(_) => Ok(out.flush()?),
         Err(e) => {
-            // Rows already produced stay visible above the error.
             let _ = out.flush();
-            match file {
-                Some(f) => Err(anyhow::Error::new(e).context(f.display().to_string())),
-                None => Err(e.into()),
-            }
+            Err(e.into())
         }
     }
 }
@@ -868,23 +875,7 @@ fn run_query(global: &GlobalArgs, args: &RunArgs) -> Result<()> {
         (true, Format::Table | Format::Markdown | Format::Chart) => SourcesMode::Footnotes,
         (true, _) => SourcesMode::Column,
     };
-    let mut out = stdout_writer();
-    let result = {
-        let mut sink = output::fitted_sink(format, &mut out, &options, table_width());
-        let result = call.run(&conn, sink.as_mut(), sources);
-        note_if_cut(sink.as_ref());
-        result
-    };
-    match result {
-        Ok(_) => {
-            out.flush()?;
-            Ok(())
-        }
-        Err(e) => {
-            let _ = out.flush();
-            Err(e.into())
-        }
-    }
+    write_results(format, &options, |sink| call.run(&conn, sink, sources))
 }
 
 /// `peel save NAME SQL`: check and store a query in the file.
