@@ -1446,6 +1446,26 @@ fn long_columns(import: &mut Import<'_>) -> Result<LongColumns, CsvError> {
     })
 }
 
+/// Reads the next data row into `record`, counting it and reporting progress now and
+/// then; its line, or `None` at the end of the file.
+fn next_row(
+    import: &mut Import<'_>,
+    reader: &mut Reader,
+    record: &mut csv::ByteRecord,
+    progress: &mut dyn FnMut(u64),
+) -> Result<Option<u64>, CsvError> {
+    match reader.read_byte_record(record) {
+        Ok(true) => {}
+        Ok(false) => return Ok(None),
+        Err(e) => return Err(csv_error(&import.file, e)),
+    }
+    import.summary.rows += 1;
+    if import.summary.rows.is_multiple_of(PROGRESS_EVERY) {
+        progress(reader.get_ref().read);
+    }
+    Ok(Some(record.position().map_or(0, |p| p.line())))
+}
+
 fn long_rows(
     import: &mut Import<'_>,
     reader: &mut Reader,
@@ -1455,17 +1475,7 @@ fn long_rows(
     let file = import.file.clone();
     let header = import.header.clone();
     let mut record = csv::ByteRecord::new();
-    loop {
-        match reader.read_byte_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => return Err(csv_error(&import.file, e)),
-        }
-        let line = record.position().map_or(0, |p| p.line());
-        import.summary.rows += 1;
-        if import.summary.rows.is_multiple_of(PROGRESS_EVERY) {
-            progress(reader.get_ref().read);
-        }
+    while let Some(line) = next_row(import, reader, &mut record, progress)? {
         let fail = |c: usize, message: String| cell_error(&file, &header, line, c, message);
         // Cells seen before are found by their bytes; only new ones are checked for
         // UTF-8 and resolved.
@@ -1708,17 +1718,7 @@ fn home_office_rows(
     let file = import.file.clone();
     let header = import.header.clone();
     let mut record = csv::ByteRecord::new();
-    loop {
-        match reader.read_byte_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => return Err(csv_error(&import.file, e)),
-        }
-        let line = record.position().map_or(0, |p| p.line());
-        import.summary.rows += 1;
-        if import.summary.rows.is_multiple_of(PROGRESS_EVERY) {
-            progress(reader.get_ref().read);
-        }
+    while let Some(line) = next_row(import, reader, &mut record, progress)? {
         let fail = |c: usize, message: String| cell_error(&file, &header, line, c, message);
 
         // The force first: rows for other bodies are only counted.
