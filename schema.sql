@@ -97,16 +97,27 @@ CREATE TABLE cycles (
     note        TEXT
 );
 
--- What was graded in a cycle: a pillar-level question (code 'overall') or a question or
--- area within it. From 2021/22 graded areas have no pillar.
+-- What a cycle graded, or could have graded: an item is a pillar's headline question
+-- (level 'pillar'), a question within a pillar (2014 to 2018/19), or an area of policing
+-- (2021/22 on, no pillar). `code` is the normalised item code, unique across cycles
+-- (`P15_EFFE`, `Q17_E1`, `A23_LEAD`); `wording` is HMICFRS's for that cycle. `graded` is 0
+-- for items HMIC/HMICFRS never graded (2014 effectiveness overall and legitimacy,
+-- specialist capabilities). `series` is the code of the first item in a chain HMICFRS kept
+-- from cycle to cycle (`Q17_E1` and `Q18_E1` have series `Q16_E1`), and an item's own code
+-- where it starts or stands alone: follow a question across years by its series.
 CREATE TABLE questions (
     question_id INTEGER PRIMARY KEY,
     cycle_id    INTEGER NOT NULL REFERENCES cycles (cycle_id),
+    level       TEXT NOT NULL CHECK (level IN ('pillar', 'question', 'area')),
     pillar      TEXT CHECK (pillar IN ('effectiveness', 'efficiency', 'legitimacy')),
-    code        TEXT NOT NULL CHECK (code <> '' AND code NOT GLOB '*[^a-z0-9-]*'),
-    wording     TEXT NOT NULL
+    code        TEXT NOT NULL UNIQUE CHECK (code <> '' AND code NOT GLOB '*[^A-Za-z0-9_]*'),
+    wording     TEXT NOT NULL CHECK (wording <> ''),
+    graded      INTEGER NOT NULL DEFAULT 1 CHECK (graded IN (0, 1)),
+    series      TEXT NOT NULL CHECK (series <> ''),
+    CHECK ((level = 'area') = (pillar IS NULL))
 );
-CREATE UNIQUE INDEX questions_key ON questions (cycle_id, ifnull(pillar, ''), code);
+CREATE INDEX questions_cycle ON questions (cycle_id, level, pillar);
+CREATE INDEX questions_series ON questions (series);
 
 -- One published report, imported from its text. `source_id` is the imported file
 -- (name and SHA-256), so the same text cannot be imported twice.
@@ -123,27 +134,48 @@ CREATE TABLE reports (
 );
 CREATE INDEX reports_area ON reports (area_id, cycle_id);
 
--- A grade given to an area on a question. `report_id` is the report that states it, when
--- it was imported from one; `cited` is 1 when that report cites an earlier inspection's
--- grade rather than giving its own. `derived` marks grades inferred rather than read.
+-- A grade given to a force on an item. `source_id` is where the grade is stated (an
+-- upstream URL, or an imported report with `report_id` and `source_line`); other sources
+-- stating the same grade are in `judgment_sources`. `trust` is this grade's: 'high' when
+-- the inspectorate's own text states it, 'medium' for a secondary source, 'low' for a
+-- derived grade. `derived` marks grades inferred (by elimination from published counts)
+-- rather than read; `cited` marks a report citing an earlier inspection's grade;
+-- `carried_over` marks a judgment HMICFRS carried into this cycle from an earlier one
+-- (the question was not re-inspected).
 CREATE TABLE judgments (
-    judgment_id INTEGER PRIMARY KEY,
-    area_id     INTEGER NOT NULL REFERENCES areas (area_id),
-    question_id INTEGER NOT NULL REFERENCES questions (question_id),
-    grade_id    INTEGER NOT NULL REFERENCES grades (grade_id),
-    source_id   INTEGER NOT NULL REFERENCES sources (source_id),
-    report_id   INTEGER REFERENCES reports (report_id) ON DELETE CASCADE,
-    source_line INTEGER CHECK (source_line IS NULL OR source_line > 0),
-    cited       INTEGER NOT NULL DEFAULT 0 CHECK (cited IN (0, 1)),
-    derived     INTEGER NOT NULL DEFAULT 0 CHECK (derived IN (0, 1)),
-    note        TEXT,
-    UNIQUE (area_id, question_id)
+    judgment_id  INTEGER PRIMARY KEY,
+    area_id      INTEGER NOT NULL REFERENCES areas (area_id),
+    question_id  INTEGER NOT NULL REFERENCES questions (question_id),
+    grade_id     INTEGER NOT NULL REFERENCES grades (grade_id),
+    source_id    INTEGER NOT NULL REFERENCES sources (source_id),
+    report_id    INTEGER REFERENCES reports (report_id) ON DELETE CASCADE,
+    source_line  INTEGER CHECK (source_line IS NULL OR source_line > 0),
+    trust        TEXT NOT NULL CHECK (trust IN ('high', 'medium-high', 'medium', 'low')),
+    cited        INTEGER NOT NULL DEFAULT 0 CHECK (cited IN (0, 1)),
+    derived      INTEGER NOT NULL DEFAULT 0 CHECK (derived IN (0, 1)),
+    carried_over INTEGER NOT NULL DEFAULT 0 CHECK (carried_over IN (0, 1)),
+    note         TEXT,
+    UNIQUE (area_id, question_id),
+    CHECK (derived = 0 OR trust = 'low')
 );
 CREATE INDEX judgments_question ON judgments (question_id, grade_id);
 CREATE INDEX judgments_report ON judgments (report_id);
 
--- How many areas got each grade when only the counts are known (national distributions,
--- or a force's areas when the source did not name them).
+-- Further sources that state a judgment's grade (a grade seen in two files keeps both).
+CREATE TABLE judgment_sources (
+    judgment_id INTEGER NOT NULL REFERENCES judgments (judgment_id) ON DELETE CASCADE,
+    source_id   INTEGER NOT NULL REFERENCES sources (source_id),
+    trust       TEXT NOT NULL CHECK (trust IN ('high', 'medium-high', 'medium', 'low')),
+    derived     INTEGER NOT NULL DEFAULT 0 CHECK (derived IN (0, 1)),
+    note        TEXT,
+    PRIMARY KEY (judgment_id, source_id),
+    CHECK (derived = 0 OR trust = 'low')
+) WITHOUT ROWID;
+
+-- How many forces (national rows) or areas (a force's rows, 2021/22 on) got each grade,
+-- as published, where the grades were not all named. `partial` is 1 when the source gives
+-- only some of the counts (the rest are not stated, which is not zero); `trust` and `note`
+-- are the source row's.
 CREATE TABLE grade_counts (
     grade_count_id INTEGER PRIMARY KEY,
     area_id   INTEGER NOT NULL REFERENCES areas (area_id),
@@ -151,7 +183,10 @@ CREATE TABLE grade_counts (
     pillar    TEXT CHECK (pillar IN ('effectiveness', 'efficiency', 'legitimacy')),
     grade_id  INTEGER NOT NULL REFERENCES grades (grade_id),
     count     INTEGER NOT NULL CHECK (count >= 0),
-    source_id INTEGER NOT NULL REFERENCES sources (source_id)
+    partial   INTEGER NOT NULL DEFAULT 0 CHECK (partial IN (0, 1)),
+    trust     TEXT NOT NULL CHECK (trust IN ('high', 'medium-high', 'medium', 'low')),
+    source_id INTEGER NOT NULL REFERENCES sources (source_id),
+    note      TEXT
 );
 CREATE UNIQUE INDEX grade_counts_key ON grade_counts (area_id, cycle_id, ifnull(pillar, ''), grade_id);
 
@@ -272,22 +307,34 @@ CREATE TABLE documentation (
 );
 CREATE UNIQUE INDEX documentation_key ON documentation (object, ifnull(column_name, ''));
 
--- Every judgment with its area, cycle, question, grade and source, one row each.
--- `year` is the cycle's first year (2018 for 2018/19); `cycle` its label.
+-- Every judgment with its area, cycle, item, grade and source, one row each. `year` is
+-- the cycle's first year (2018 for 2018/19); `cycle` its label. `source` is what a reader
+-- can follow: the upstream URL, or the imported report's title and line; `other_sources`
+-- lists further sources stating the same grade, one per line.
 CREATE VIEW v_judgments AS
 SELECT a.code        AS area_code,
        a.short_name  AS area_name,
+       a.kind        AS area_kind,
        c.year        AS year,
        c.label       AS cycle,
+       q.level       AS level,
        q.pillar      AS pillar,
        q.code        AS question_code,
        q.wording     AS question,
+       q.series      AS series,
        g.name        AS grade,
        g.rank        AS grade_rank,
        s.code        AS scale,
-       src.location  AS source,
-       src.trust     AS trust,
+       CASE WHEN j.report_id IS NOT NULL
+            THEN 'report: ' || (SELECT r.title FROM reports r WHERE r.report_id = j.report_id)
+                 || ' (' || a.short_name || ')' || ifnull(', line ' || j.source_line, '')
+            ELSE src.location END AS source,
+       (SELECT group_concat(os.location, char(10)) FROM judgment_sources js
+          JOIN sources os ON os.source_id = js.source_id
+         WHERE js.judgment_id = j.judgment_id) AS other_sources,
+       j.trust       AS trust,
        j.derived     AS derived,
+       j.carried_over AS carried_over,
        j.cited       AS cited,
        j.report_id   AS report_id,
        j.source_line AS source_line,
@@ -335,6 +382,7 @@ LEFT JOIN metric_values nv
 CREATE VIEW v_improvements AS
 SELECT a.code        AS area_code,
        a.short_name  AS area_name,
+       a.kind        AS area_kind,
        c.year        AS year,
        c.label       AS cycle,
        q.pillar      AS pillar,

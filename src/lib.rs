@@ -4,8 +4,9 @@
 //! Layers, each depending only on those below it:
 //! `app` (commands, exit codes) -> `shell` (interactive and piped) -> `queries` (canned
 //! and saved queries), `import` (report text: `report` parses, `import` stores), `seed`,
-//! `check`, `export` -> `exec` (the one SQL executor), `resolve` (names to codes) -> `db`,
-//! `output` -> `value`.
+//! `check`, `export` -> `load` (the one writer of data, which every importer and the seed
+//! call) -> `exec` (the one SQL executor), `resolve` (names to codes) -> `db`, `output` ->
+//! `value`.
 //! `db` never prints; `output` never runs SQL; parsing never touches the database.
 
 pub mod app;
@@ -17,6 +18,7 @@ pub mod db;
 pub mod exec;
 pub mod export;
 pub mod import;
+pub mod load;
 pub mod output;
 pub mod queries;
 pub mod report;

@@ -3,10 +3,10 @@
 //! the build of a new database file from it.
 //!
 //! The seed files are plain CSV with every row naming its source; `seed/tools/normalize.py`
-//! derives them from the research files in `seed/original/`. Loading goes through the same
-//! SQL a user's data would: no hand-written copy of results.
+//! derives them from the research files in `seed/original/`. Loading goes through the one
+//! loader a user's imports use ([`crate::load`]), and the grades through the grade
+//! importer itself: no hand-written copy of results.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow, bail};
@@ -14,6 +14,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::Deserialize;
 
 use crate::db;
+use crate::load::{self, grades};
 
 /// One embedded seed file.
 struct SeedFile {
@@ -35,12 +36,23 @@ const AREAS: SeedFile = seed_file!("areas.csv");
 const PERIODS: SeedFile = seed_file!("periods.csv");
 const GRADES: SeedFile = seed_file!("grades.csv");
 const CYCLES: SeedFile = seed_file!("cycles.csv");
-const QUESTIONS: SeedFile = seed_file!("questions.csv");
+const ITEMS: SeedFile = seed_file!("items.csv");
 const METRICS: SeedFile = seed_file!("metrics.csv");
 const METRIC_VALUES: SeedFile = seed_file!("metric_values.csv");
-const JUDGMENTS: SeedFile = seed_file!("judgments.csv");
-const GRADE_COUNTS: SeedFile = seed_file!("grade_counts.csv");
 const DOCUMENTATION: SeedFile = seed_file!("documentation.csv");
+
+/// The grade record, loaded in this order through `peel import grades`'s own code: the
+/// audited record as it is, then the older project files' grades (a grade seen in both
+/// keeps both sources), then the audit's candidates re-confirmed since, then the
+/// national and per-force counts. `seed/tools/normalize.py` writes the derived ones.
+const GRADE_FILES: &[SeedFile] = &[
+    seed_file!("original/peel_grades_2014_2025.csv"),
+    seed_file!("grades_project_files.csv"),
+    seed_file!("peel_grades_confirmed_additions.csv"),
+    seed_file!("national_grade_counts.csv"),
+    seed_file!("original/peel_national_grade_counts_additions.csv"),
+    seed_file!("area_grade_counts.csv"),
+];
 
 /// The research files the seed tables were derived from, embedded so that the SHA-256 of
 /// every file source can be recorded in the database.
@@ -76,6 +88,18 @@ const ORIGINALS: &[(&str, &[u8])] = &[
     (
         "seed/original/peel_question_and_area_judgments.csv",
         include_bytes!("../seed/original/peel_question_and_area_judgments.csv"),
+    ),
+    (
+        "seed/original/peel_grades_2014_2025.csv",
+        include_bytes!("../seed/original/peel_grades_2014_2025.csv"),
+    ),
+    (
+        "seed/original/peel_area_grade_counts_2021_2025.csv",
+        include_bytes!("../seed/original/peel_area_grade_counts_2021_2025.csv"),
+    ),
+    (
+        "seed/original/peel_national_grade_counts_additions.csv",
+        include_bytes!("../seed/original/peel_national_grade_counts_additions.csv"),
     ),
 ];
 
@@ -162,11 +186,14 @@ struct CycleRow {
 }
 
 #[derive(Deserialize)]
-struct QuestionRow {
-    year: i64,
+struct ItemRow {
+    cycle: String,
+    level: String,
     pillar: String,
     code: String,
     wording: String,
+    graded: i64,
+    series: String,
 }
 
 #[derive(Deserialize)]
@@ -189,88 +216,8 @@ struct MetricValueRow {
     derived: i64,
 }
 
-#[derive(Deserialize)]
-struct JudgmentRow {
-    area_code: String,
-    year: i64,
-    pillar: String,
-    question: String,
-    grade: String,
-    source: String,
-    derived: i64,
-    note: String,
-    #[allow(dead_code)]
-    name_as_printed: String,
-}
-
-#[derive(Deserialize)]
-struct GradeCountRow {
-    area_code: String,
-    year: i64,
-    pillar: String,
-    grade: String,
-    count: i64,
-    source: String,
-}
-
 fn none_if_empty(s: &str) -> Option<&str> {
     if s.is_empty() { None } else { Some(s) }
-}
-
-/// Looks up ids by natural key, with an error that names the seed file and line.
-struct Ids<'t> {
-    tx: &'t Transaction<'t>,
-    cache: HashMap<(&'static str, String), i64>,
-}
-
-impl<'t> Ids<'t> {
-    fn new(tx: &'t Transaction<'t>) -> Self {
-        Ids {
-            tx,
-            cache: HashMap::new(),
-        }
-    }
-
-    fn get(&mut self, what: &'static str, sql: &str, key: &str, at: (&str, u64)) -> Result<i64> {
-        if let Some(id) = self.cache.get(&(what, key.to_string())) {
-            return Ok(*id);
-        }
-        let id: Option<i64> = self
-            .tx
-            .prepare_cached(sql)?
-            .query_row([key], |r| r.get(0))
-            .optional()?;
-        let id = id.ok_or_else(|| anyhow!("{} line {}: unknown {what} {key:?}", at.0, at.1))?;
-        self.cache.insert((what, key.to_string()), id);
-        Ok(id)
-    }
-
-    fn source(&mut self, key: &str, at: (&str, u64)) -> Result<i64> {
-        self.get(
-            "source",
-            "SELECT source_id FROM sources WHERE key = ?1",
-            key,
-            at,
-        )
-    }
-
-    fn area(&mut self, code: &str, at: (&str, u64)) -> Result<i64> {
-        self.get(
-            "area",
-            "SELECT area_id FROM areas WHERE code = ?1",
-            code,
-            at,
-        )
-    }
-
-    fn cycle(&mut self, year: i64, at: (&str, u64)) -> Result<i64> {
-        self.get(
-            "cycle year",
-            "SELECT cycle_id FROM cycles WHERE year = ?1",
-            &year.to_string(),
-            at,
-        )
-    }
 }
 
 /// What a seed load stored, by table.
@@ -290,28 +237,51 @@ pub struct SeedCounts {
     pub reports: usize,
 }
 
-/// Loads every seed table into an empty schema, inside the caller's transaction.
-pub fn load(tx: &Transaction<'_>) -> Result<SeedCounts> {
-    let mut counts = SeedCounts::default();
-    let mut ids = Ids::new(tx);
+/// Names a seed file and line in an error.
+fn at<E: std::fmt::Display>(file: &SeedFile, line: u64) -> impl FnOnce(E) -> anyhow::Error {
+    let name = file.name;
+    move |e| anyhow!("{name} line {line}: {e}")
+}
 
+/// Looks up an id that an earlier seed file must have made.
+fn required(id: Option<i64>, file: &SeedFile, line: u64, what: &str, key: &str) -> Result<i64> {
+    id.ok_or_else(|| anyhow!("{} line {line}: unknown {what} {key:?}", file.name))
+}
+
+/// Loads every seed table into an empty schema, inside the caller's transaction, through
+/// the one loader ([`crate::load`]) and, for grades, the grade importer itself.
+pub fn load(tx: &Transaction<'_>) -> Result<SeedCounts> {
+    load_reference(tx)?;
+    load_figures(tx)?;
+    for file in GRADE_FILES {
+        crate::import::grades::import_grades_bytes(
+            tx,
+            file.name,
+            file.text.as_bytes(),
+            &crate::import::grades::GradeOptions::default(),
+        )?;
+    }
+    table_counts(tx)
+}
+
+/// Sources, documentation, areas, grade scales, cycles and items.
+fn load_reference(tx: &Transaction<'_>) -> Result<()> {
     for (line, r) in rows::<SourceRow>(&SOURCES)? {
-        tx.execute(
-            "INSERT INTO sources (key, kind, location, title, publisher, licence, trust, note)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![
-                r.key,
-                r.kind,
-                r.location,
-                r.title,
-                r.publisher,
-                r.licence,
-                r.trust,
-                r.note
-            ],
+        load::insert_source(
+            tx,
+            &load::NewSource {
+                key: &r.key,
+                kind: &r.kind,
+                location: &r.location,
+                title: &r.title,
+                publisher: none_if_empty(&r.publisher),
+                licence: none_if_empty(&r.licence),
+                trust: &r.trust,
+                note: none_if_empty(&r.note),
+                sha256: None,
+            },
         )
-        .with_context(|| format!("{} line {line}", SOURCES.name))?;
-        counts.sources += 1;
+        .map_err(at(&SOURCES, line))?;
     }
     for (location, bytes) in ORIGINALS {
         let changed = tx.execute(
@@ -336,32 +306,31 @@ pub fn load(tx: &Transaction<'_>) -> Result<SeedCounts> {
                 none_if_empty(&r.allowed_values)
             ],
         )
-        .with_context(|| format!("{} line {line}", DOCUMENTATION.name))?;
+        .map_err(at(&DOCUMENTATION, line))?;
     }
 
     // Parents precede their children in areas.csv.
     for (line, r) in rows::<AreaRow>(&AREAS)? {
-        let at = (AREAS.name, line);
-        let parent = match none_if_empty(&r.parent_code) {
-            Some(code) => Some(ids.area(code, at)?),
+        let parent_id = match none_if_empty(&r.parent_code) {
+            Some(code) => Some(required(load::area_id(tx, code)?, &AREAS, line, "area", code)?),
             None => None,
         };
-        let source = ids.source(&r.source, at)?;
-        tx.execute(
-            "INSERT INTO areas (code, slug, name, short_name, kind, parent_id, country, aliases, source_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![r.code, r.slug, r.name, r.short_name, r.kind, parent, r.country, r.aliases, source],
+        let source_id = required(load::source_id(tx, &r.source)?, &AREAS, line, "source", &r.source)?;
+        load::insert_area(
+            tx,
+            &load::NewArea {
+                code: &r.code,
+                slug: &r.slug,
+                name: &r.name,
+                short_name: &r.short_name,
+                kind: &r.kind,
+                parent_id,
+                country: &r.country,
+                aliases: &r.aliases,
+                source_id,
+            },
         )
-        .with_context(|| format!("{} line {line}", AREAS.name))?;
-        counts.areas += 1;
-    }
-
-    for (line, r) in rows::<PeriodRow>(&PERIODS)? {
-        tx.execute(
-            "INSERT INTO periods (label, kind, start_date, end_date) VALUES (?1, ?2, ?3, ?4)",
-            params![r.label, r.kind, none_if_empty(&r.start_date), r.end_date],
-        )
-        .with_context(|| format!("{} line {line}", PERIODS.name))?;
+        .map_err(at(&AREAS, line))?;
     }
 
     for (line, r) in rows::<GradeRow>(&GRADES)? {
@@ -381,152 +350,96 @@ pub fn load(tx: &Transaction<'_>) -> Result<SeedCounts> {
              VALUES ((SELECT scale_id FROM grade_scales WHERE code = ?1), ?2, ?3, ?4)",
             params![r.scale, r.grade, r.rank, r.meaning],
         )
-        .with_context(|| format!("{} line {line}", GRADES.name))?;
+        .map_err(at(&GRADES, line))?;
     }
 
     for (line, r) in rows::<CycleRow>(&CYCLES)? {
-        tx.execute(
-            "INSERT INTO cycles (year, label, scale_id, has_pillars, note)
-             VALUES (?1, ?2, (SELECT scale_id FROM grade_scales WHERE code = ?3), ?4, ?5)",
-            params![
-                r.year,
-                r.label,
-                r.scale,
-                r.has_pillars,
-                none_if_empty(&r.note)
-            ],
+        grades::insert_cycle(
+            tx,
+            &grades::NewCycle {
+                year: r.year,
+                label: &r.label,
+                scale: &r.scale,
+                has_pillars: r.has_pillars == 1,
+                note: none_if_empty(&r.note),
+            },
         )
-        .with_context(|| format!("{} line {line}", CYCLES.name))?;
+        .map_err(at(&CYCLES, line))?;
     }
 
-    for (line, r) in rows::<QuestionRow>(&QUESTIONS)? {
-        let cycle = ids.cycle(r.year, (QUESTIONS.name, line))?;
-        tx.execute(
-            "INSERT INTO questions (cycle_id, pillar, code, wording) VALUES (?1, ?2, ?3, ?4)",
-            params![cycle, none_if_empty(&r.pillar), r.code, r.wording],
+    for (line, r) in rows::<ItemRow>(&ITEMS)? {
+        let cycle = grades::cycle(tx, &r.cycle)?;
+        let cycle = required(cycle.map(|c| c.id), &ITEMS, line, "cycle", &r.cycle)?;
+        grades::insert_item(
+            tx,
+            &grades::NewItem {
+                cycle_id: cycle,
+                level: &r.level,
+                pillar: none_if_empty(&r.pillar),
+                code: &r.code,
+                wording: &r.wording,
+                graded: r.graded == 1,
+                series: Some(&r.series),
+            },
         )
-        .with_context(|| format!("{} line {line}", QUESTIONS.name))?;
+        .map_err(at(&ITEMS, line))?;
+    }
+    Ok(())
+}
+
+/// Periods, metrics and figures.
+fn load_figures(tx: &Transaction<'_>) -> Result<()> {
+    for (line, r) in rows::<PeriodRow>(&PERIODS)? {
+        load::insert_period(
+            tx,
+            &load::NewPeriod {
+                label: &r.label,
+                kind: &r.kind,
+                start: none_if_empty(&r.start_date),
+                end: &r.end_date,
+            },
+        )
+        .map_err(at(&PERIODS, line))?;
     }
 
     for (line, r) in rows::<MetricRow>(&METRICS)? {
-        tx.execute(
-            "INSERT INTO metrics (code, name, unit, higher_is_better, definition)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![r.code, r.name, r.unit, r.higher_is_better, r.definition],
+        load::insert_metric(
+            tx,
+            &load::NewMetric {
+                code: &r.code,
+                name: &r.name,
+                unit: &r.unit,
+                higher_is_better: r.higher_is_better,
+                definition: &r.definition,
+            },
         )
-        .with_context(|| format!("{} line {line}", METRICS.name))?;
+        .map_err(at(&METRICS, line))?;
     }
 
-    {
-        let mut insert = tx.prepare(
-            "INSERT INTO metric_values (metric_id, period_id, area_id, value, source_id, derived, note)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        )?;
-        for (line, r) in rows::<MetricValueRow>(&METRIC_VALUES)? {
-            let at = (METRIC_VALUES.name, line);
-            let metric = ids.get(
-                "metric",
-                "SELECT metric_id FROM metrics WHERE code = ?1",
-                &r.metric,
-                at,
-            )?;
-            let period = ids.get(
-                "period",
-                "SELECT period_id FROM periods WHERE label = ?1",
-                &r.period,
-                at,
-            )?;
-            let area = ids.area(&r.area_code, at)?;
-            let source = ids.source(&r.source, at)?;
-            insert
-                .execute(params![
-                    metric,
-                    period,
-                    area,
-                    r.value,
-                    source,
-                    r.derived,
-                    none_if_empty(&r.note)
-                ])
-                .with_context(|| format!("{} line {line}", METRIC_VALUES.name))?;
-            counts.metric_values += 1;
-        }
-    }
-
-    {
-        let mut question = tx.prepare(
-            "SELECT q.question_id, g.grade_id
-             FROM questions q JOIN cycles c ON c.cycle_id = q.cycle_id
-             LEFT JOIN grades g ON g.scale_id = c.scale_id AND g.name = ?4
-             WHERE c.year = ?1 AND ifnull(q.pillar, '') = ?2 AND q.code = ?3",
-        )?;
-        let mut insert = tx.prepare(
-            "INSERT INTO judgments (area_id, question_id, grade_id, source_id, derived, note)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        )?;
-        for (line, r) in rows::<JudgmentRow>(&JUDGMENTS)? {
-            let at = (JUDGMENTS.name, line);
-            let (question_id, grade_id): (i64, Option<i64>) = question
-                .query_row(params![r.year, r.pillar, r.question, r.grade], |row| {
-                    Ok((row.get(0)?, row.get(1)?))
-                })
-                .optional()?
-                .ok_or_else(|| {
-                    anyhow!(
-                        "{} line {line}: no question {}/{}/{} in seed/questions.csv",
-                        JUDGMENTS.name,
-                        r.year,
-                        r.pillar,
-                        r.question
-                    )
-                })?;
-            let Some(grade_id) = grade_id else {
-                bail!(
-                    "{} line {line}: grade {:?} is not on the {} scale",
-                    JUDGMENTS.name,
-                    r.grade,
-                    r.year
-                );
-            };
-            let area = ids.area(&r.area_code, at)?;
-            let source = ids.source(&r.source, at)?;
-            insert
-                .execute(params![
-                    area,
-                    question_id,
-                    grade_id,
-                    source,
-                    r.derived,
-                    none_if_empty(&r.note)
-                ])
-                .with_context(|| format!("{} line {line}", JUDGMENTS.name))?;
-            counts.judgments += 1;
-        }
-    }
-
-    for (line, r) in rows::<GradeCountRow>(&GRADE_COUNTS)? {
-        let at = (GRADE_COUNTS.name, line);
-        let area = ids.area(&r.area_code, at)?;
-        let cycle = ids.cycle(r.year, at)?;
-        let source = ids.source(&r.source, at)?;
-        tx.execute(
-            "INSERT INTO grade_counts (area_id, cycle_id, pillar, grade_id, count, source_id)
-             VALUES (?1, ?2, ?3,
-                     (SELECT g.grade_id FROM grades g JOIN cycles c ON c.scale_id = g.scale_id
-                      WHERE c.cycle_id = ?2 AND g.name = ?4), ?5, ?6)",
-            params![
-                area,
-                cycle,
-                none_if_empty(&r.pillar),
-                r.grade,
-                r.count,
-                source
-            ],
+    for (line, r) in rows::<MetricValueRow>(&METRIC_VALUES)? {
+        let file = &METRIC_VALUES;
+        let metric = load::metric_by_code(tx, &r.metric)?.map(|(id, _)| id);
+        let period: Option<i64> = tx
+            .prepare_cached("SELECT period_id FROM periods WHERE label = ?1")?
+            .query_row([&r.period], |row| row.get(0))
+            .optional()?;
+        load::insert_value(
+            tx,
+            &load::NewValue {
+                metric_id: required(metric, file, line, "metric", &r.metric)?,
+                period_id: required(period, file, line, "period", &r.period)?,
+                area_id: required(load::area_id(tx, &r.area_code)?, file, line, "area", &r.area_code)?,
+                value: r.value,
+                source_id: required(load::source_id(tx, &r.source)?, file, line, "source", &r.source)?,
+                report_id: None,
+                source_line: None,
+                derived: r.derived,
+                note: none_if_empty(&r.note),
+            },
         )
-        .with_context(|| format!("{} line {line}", GRADE_COUNTS.name))?;
-        counts.grade_counts += 1;
+        .map_err(at(file, line))?;
     }
-    Ok(counts)
+    Ok(())
 }
 
 /// Row counts of the main tables.

@@ -78,11 +78,17 @@ DATASETS = {
         "HMICFRS press page naming the outstanding and requires-improvement forces; the Good rows are DERIVED from 'all other forces were judged as good'."),
     "peel_question_and_area_judgments.csv": ("peel-question-area-judgments", "medium",
         "Question- and area-level grades hand-transcribed from force press releases and news reports (URL per row)."),
+    "peel_grades_2014_2025.csv": ("peel-grades-2014-2025", "high",
+        "The audited PEEL grade record (see original/GRADES.md): one source URL, trust level, derived flag and note per row."),
+    "peel_area_grade_counts_2021_2025.csv": ("peel-area-grade-counts", "high",
+        "Audited per-force counts of area grades, 2021/22 and 2023-25, where the areas were not all named (URL per row)."),
+    "peel_national_grade_counts_additions.csv": ("peel-national-grade-counts-additions", "high",
+        "Audited national pillar-grade distributions missing from peel_national_grade_counts.csv, plus cross-checks (URL per row)."),
     "peel_national_grade_counts.csv": ("peel-national-grade-counts", "high",
         "National grade distributions from HMIC/HMICFRS news pages (URL per row)."),
 }
 
-TITLES = {'ref-forces': 'The 43 territorial police forces of England and Wales: ONS codes, names, regions', 'ons-pfa-mye2018': 'ONS police force area data tables: mid-2018 population and 2017-based household projections', 'ho-officer-fte-2015': 'Home Office police workforce: police officer FTE by force, September 2014 to September 2015', 'peel-pillar-judgments': 'HMIC/HMICFRS PEEL pillar grades 2015 to 2018/19 for 11 forces', 'peel-2016-effectiveness-all43': 'PEEL effectiveness 2016 grades for all 43 forces (news list)', 'peel-2017-legitimacy-all43': 'PEEL legitimacy 2017 grades for all 43 forces', 'peel-question-area-judgments': 'PEEL question- and area-level grades for a few forces, 2016 to 2023-25', 'peel-national-grade-counts': 'National distributions of PEEL pillar grades'}
+TITLES = {'ref-forces': 'The 43 territorial police forces of England and Wales: ONS codes, names, regions', 'ons-pfa-mye2018': 'ONS police force area data tables: mid-2018 population and 2017-based household projections', 'ho-officer-fte-2015': 'Home Office police workforce: police officer FTE by force, September 2014 to September 2015', 'peel-pillar-judgments': 'HMIC/HMICFRS PEEL pillar grades 2015 to 2018/19 for 11 forces', 'peel-2016-effectiveness-all43': 'PEEL effectiveness 2016 grades for all 43 forces (news list)', 'peel-2017-legitimacy-all43': 'PEEL legitimacy 2017 grades for all 43 forces', 'peel-question-area-judgments': 'PEEL question- and area-level grades for a few forces, 2016 to 2023-25', 'peel-national-grade-counts': 'National distributions of PEEL pillar grades', 'peel-grades-2014-2025': 'PEEL grades 2014 to 2023-25, audited (1,067 grades)', 'peel-area-grade-counts': 'PEEL area grade counts per force, 2021/22 and 2023-25, audited', 'peel-national-grade-counts-additions': 'PEEL national grade distributions: additions and cross-checks, audited'}
 
 
 def dataset_source(name):
@@ -90,6 +96,8 @@ def dataset_source(name):
     first = (ORIG / name).read_text(encoding="utf-8").splitlines()[0].lstrip("# ").strip()
     note = f"{note} File header: {first}"
     licence = OGL if name.startswith(("ons", "ho", "forces", "peel_pillar", "peel_national", "peel_2017")) else OGL_FACTS
+    if name in ("peel_grades_2014_2025.csv", "peel_area_grade_counts_2021_2025.csv"):
+        licence = "facts from HMIC/HMICFRS pages (" + OGL + ") and secondary sources; trust per row"
     return source(key, "file", f"seed/original/{name}", TITLES[key], "peel research notes", licence, trust, note)
 
 
@@ -205,112 +213,214 @@ write("periods.csv", ["label", "kind", "start_date", "end_date"],
       [[k, *v] for k, v in periods.items()])
 write("metric_values.csv", ["metric", "area_code", "period", "value", "source", "note", "derived"], values)
 
-# ---------------------------------------------------------------- judgments
-CYCLE = {"2014": 2014, "2015": 2015, "2016": 2016, "2017": 2017, "2018": 2018, "2021/22": 2021, "2023-25": 2023}
-QUESTION_CODES = {  # (year, wording as printed) -> (pillar, code)
-    ("2016", "Preventing crime tackling anti-social behaviour and keeping people safe"): ("effectiveness", "prevention"),
-    ("2016", "Investigating crime and reducing re-offending"): ("effectiveness", "investigation"),
-    ("2016", "Protecting those who are vulnerable from harm and supporting victims"): ("effectiveness", "vulnerability"),
-    ("2016", "Tackling serious and organised crime"): ("effectiveness", "serious-organised-crime"),
-    ("2017", "Preventing crime and tackling anti-social behaviour"): ("effectiveness", "prevention"),
-    ("2017", "Investigating crime and reducing re-offending"): ("effectiveness", "investigation"),
-    ("2017", "Protecting vulnerable people"): ("effectiveness", "vulnerability"),
-    ("2017", "Tackling serious and organised crime"): ("effectiveness", "serious-organised-crime"),
-    ("2017", "Understanding demand (efficiency)"): ("efficiency", "understanding-demand"),
-    ("2017", "Use of resources (efficiency)"): ("efficiency", "use-of-resources"),
-    ("2017", "Use of resources to manage demand (efficiency)"): ("efficiency", "use-of-resources"),
-    ("2017", "Planning for the future (efficiency)"): ("efficiency", "planning-for-future"),
-    ("2017", "Planning for future demand (efficiency)"): ("efficiency", "planning-for-future"),
-    ("2017", "Treating all the people it serves with fairness and respect (legitimacy)"): ("legitimacy", "fair-treatment"),
-    ("2017", "Ensuring its workforce behaves ethically and lawfully (legitimacy)"): ("legitimacy", "ethical-behaviour"),
-    ("2017", "Treating its workforce with fairness and respect (legitimacy)"): ("legitimacy", "workforce-fairness"),
-    ("2018", "How well does the force plan for the future? (efficiency)"): ("efficiency", "planning-for-future"),
-    ("2018", "Preventing crime tackling anti-social behaviour and keeping people safe"): ("effectiveness", "prevention"),
-    ("2018", "How well does the force use its resources to meet the demand it faces?"): ("efficiency", "use-of-resources"),
-    ("2021/22", "Investigating crime"): ("", "investigating-crime"),
-    ("2021/22", "Responding to the public"): ("", "responding-to-public"),
-    ("2021/22", "Building, supporting and protecting the workforce"): ("", "building-workforce"),
-    ("2023-25", "Police powers and public treatment"): ("", "police-powers"),
-    ("2023-25", "Preventing and deterring crime and antisocial behaviour and reducing vulnerability"): ("", "preventing-crime"),
-    ("2023-25", "Managing offenders and suspects"): ("", "managing-offenders"),
-    ("2023-25", "Building, supporting and protecting the workforce"): ("", "building-workforce"),
-    ("2023-25", "Responding to the public"): ("", "responding-to-public"),
-    ("2023-25", "Leadership and force management"): ("", "leadership"),
-    ("2023-25", "Investigating crime"): ("", "investigating-crime"),
-    ("2023-25", "Protecting vulnerable people"): ("", "protecting-vulnerable"),
+# ---------------------------------------------------------------- grades
+# The grades are loaded by peel's own grade importer (`peel import grades`), in this order:
+#   1. original/peel_grades_2014_2025.csv, the audited record, as it is;
+#   2. grades_project_files.csv (written here): the older project files' grades in the
+#      same layout, so that a grade seen in both keeps both sources and the rows the
+#      audited file lacks (2016 effectiveness and 2017 legitimacy for the rest of the 43,
+#      GMP's 2017 'Not graded') are added;
+#   3. peel_grades_confirmed_additions.csv: GRADES.md's candidates, each re-confirmed;
+#   4. the national counts and the per-force area counts, through the same importer.
+# This script checks what peel would otherwise only find at build time: every item code is
+# in items.csv with the same wording, and no two files disagree about a grade.
+
+GRADE_HEADER = ["ons_code", "force", "cycle", "level", "pillar", "item_code", "item", "grade",
+                "source_url", "trust", "derived", "note"]
+items = {r["code"]: r for r in csv.DictReader(io.StringIO((SEED / "items.csv").read_text(encoding="utf-8")))}
+short_of = {f["pfa_code"]: f["short_name"] for f in forces}
+
+
+def check_item(where, cycle, level, pillar, code, wording):
+    it = items.get(code)
+    if it is None:
+        sys.exit(f"{where}: item {code} is not in seed/items.csv")
+    if (it["cycle"], it["level"], it["pillar"]) != (cycle, level, pillar):
+        sys.exit(f"{where}: item {code} is {it['cycle']}/{it['level']}/{it['pillar']} in items.csv, not {cycle}/{level}/{pillar}")
+    if wording is not None and it["wording"] != wording:
+        sys.exit(f"{where}: item {code} wording {wording!r} differs from items.csv {it['wording']!r}")
+
+
+audited = {}  # (ons_code, item_code) -> grade
+for name in ["peel_grades_2014_2025.csv", "peel_grades_confirmed_additions.csv"]:
+    path = ORIG / name if (ORIG / name).exists() else SEED / name
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    for i, r in enumerate(csv.DictReader(io.StringIO("".join(lines[1:]))), start=3):
+        check_item(f"{name} line {i}", r["cycle"], r["level"], r["pillar"], r["item_code"], r["item"])
+        force_code(r["force"], r["ons_code"])
+        key = (r["ons_code"], r["item_code"])
+        if key in audited and audited[key] != r["grade"]:
+            sys.exit(f"{name} line {i}: {key} is {r['grade']!r} here but {audited[key]!r} in an earlier file")
+        audited[key] = r["grade"]
+
+CYCLE_LABEL = {"2014": "2014", "2015": "2015", "2016": "2016", "2017": "2017", "2018": "2018/19",
+               "2021/22": "2021/22", "2023-25": "2023-25"}
+YY = {"2014": "14", "2015": "15", "2016": "16", "2017": "17", "2018/19": "18"}
+PILLAR_SUFFIX = {"effectiveness": "EFFE", "efficiency": "EFFI", "legitimacy": "LEGI"}
+ITEM_CODES = {  # (cycle, wording as printed in the older files) -> item code
+    ("2016", "Preventing crime tackling anti-social behaviour and keeping people safe"): "Q16_E1",
+    ("2016", "Investigating crime and reducing re-offending"): "Q16_E2",
+    ("2016", "Protecting those who are vulnerable from harm and supporting victims"): "Q16_E3",
+    ("2016", "Tackling serious and organised crime"): "Q16_E4",
+    ("2017", "Preventing crime and tackling anti-social behaviour"): "Q17_E1",
+    ("2017", "Investigating crime and reducing re-offending"): "Q17_E2",
+    ("2017", "Protecting vulnerable people"): "Q17_E3",
+    ("2017", "Tackling serious and organised crime"): "Q17_E4",
+    ("2017", "Understanding demand (efficiency)"): "Q17_F1",
+    ("2017", "Use of resources (efficiency)"): "Q17_F2",
+    ("2017", "Use of resources to manage demand (efficiency)"): "Q17_F2",
+    ("2017", "Planning for the future (efficiency)"): "Q17_F3",
+    ("2017", "Planning for future demand (efficiency)"): "Q17_F3",
+    ("2017", "Treating all the people it serves with fairness and respect (legitimacy)"): "Q17_L1",
+    ("2017", "Ensuring its workforce behaves ethically and lawfully (legitimacy)"): "Q17_L2",
+    ("2017", "Treating its workforce with fairness and respect (legitimacy)"): "Q17_L3",
+    ("2018", "How well does the force plan for the future? (efficiency)"): "Q18_F2",
+    ("2018", "Preventing crime tackling anti-social behaviour and keeping people safe"): "Q18_E1",
+    ("2018", "How well does the force use its resources to meet the demand it faces?"): "Q18_F1",
+    ("2021/22", "Investigating crime"): "A21_INV",
+    ("2021/22", "Responding to the public"): "A21_RESP",
+    ("2021/22", "Building, supporting and protecting the workforce"): "A21_WORK",
+    ("2023-25", "Police powers and public treatment"): "A23_PPT",
+    ("2023-25", "Preventing and deterring crime and antisocial behaviour and reducing vulnerability"): "A23_PREV",
+    ("2023-25", "Managing offenders and suspects"): "A23_OFF",
+    ("2023-25", "Building, supporting and protecting the workforce"): "A23_WORK",
+    ("2023-25", "Responding to the public"): "A23_RESP",
+    ("2023-25", "Leadership and force management"): "A23_LEAD",
+    ("2023-25", "Investigating crime"): "A23_INV",
+    ("2023-25", "Protecting vulnerable people"): "A23_VULN",
 }
 
-judgments = {}  # (code, year, pillar, question) -> row; the first (most trusted) file wins
+
+def header_url(name):
+    """The URL a research file's '# source:' line names (its one upstream page)."""
+    first = (ORIG / name).read_text(encoding="utf-8").splitlines()[0]
+    m = re.search(r"https?://\S+", first)
+    if not m:
+        sys.exit(f"{name}: no URL on the source line")
+    return m.group(0)
+
+
+project = {}  # (ons_code, item_code) -> row in GRADE_HEADER layout; first file wins
 PRIORITY = ["peel_pillar_judgments_2015_2018.csv", "peel_question_and_area_judgments.csv",
             "peel_2017_legitimacy_all43.csv", "peel_2016_effectiveness_all43.csv"]
 
 
-def add_judgment(code, cycle, pillar, question, grade, src, derived, note, printed):
-    key = (code, CYCLE[cycle], pillar, question)
-    row = [code, CYCLE[cycle], pillar, question, grade, src, derived, note, printed]
-    old = judgments.get(key)
-    if old is None:
-        judgments[key] = row
-    elif old[4] != grade:
-        sys.exit(f"judgment {key}: {old[4]!r} from {old[5]} disagrees with {grade!r} from {src}")
-    # else: the same grade from a less trusted file adds nothing
+def add_grade(name, code, cycle, item_code, grade, url, trust, derived, note):
+    it = items[item_code]
+    if " (" in url:  # 'URL (an aside)': the aside belongs in the note
+        url, aside = url.split(" (", 1)
+        note += f" Source aside: {aside.rstrip(')')}."
+    if audited.get((code, item_code), grade) != grade:
+        sys.exit(f"{name}: {short_of[code]} {item_code} is {grade!r} here but {audited[(code, item_code)]!r} in the audited file")
+    key = (code, item_code)
+    old = project.get(key)
+    if old is not None:
+        if old[7] != grade:
+            sys.exit(f"{name}: {key} is {grade!r} here but {old[7]!r} in {old[-1]}")
+        return  # the same grade from a less trusted project file adds nothing
+    project[key] = [code, short_of[code], cycle, it["level"], it["pillar"], item_code, it["wording"], grade,
+                    url, "low" if derived else trust, derived, note]
 
 
 for name in PRIORITY:
-    ds = dataset_source(name)
-    for r in read(name):
+    dataset_source(name)
+    for i, r in enumerate(read(name), start=3):
         code = force_code(r["force"], r["pfa_code"])
+        where = f"seed/original/{name} line {i}"
         if name == "peel_question_and_area_judgments.csv":
             if r["question_or_area"].startswith("count_only"):
-                continue  # handled as grade counts below
-            pillar, q = QUESTION_CODES[(r["peel_cycle"], r["question_or_area"])]
-            src = url_source(r["source_url"], name)
-            note = r["note"]
-            add_judgment(code, r["peel_cycle"], pillar, q, r["grade"], src, 1 if note.startswith("inferred") else 0,
-                         note, r["question_or_area"])
+                continue  # the audited counts file holds these (checked below)
+            cycle = CYCLE_LABEL[r["peel_cycle"]]
+            item_code = ITEM_CODES[(r["peel_cycle"], r["question_or_area"])]
+            derived = 1 if r["note"].startswith("inferred") else 0
+            note = f"Older project file ({where}), printed as {r['question_or_area']!r}."
+            if r["note"]:
+                note += f" Its note: {r['note']}"
+            add_grade(name, code, cycle, item_code, r["grade"], r["source_url"], "medium", derived, note)
         elif name == "peel_pillar_judgments_2015_2018.csv":
-            add_judgment(code, r["peel_year"], r["pillar"].lower(), "overall", r["grade"],
-                         url_source(r["source_url"], name), 0, "", "")
+            cycle = CYCLE_LABEL[r["peel_year"]]
+            item_code = f"P{YY[cycle]}_{PILLAR_SUFFIX[r['pillar'].lower()]}"
+            note = f"Older project file ({where}): grade stated on the HMIC/HMICFRS force page."
+            add_grade(name, code, cycle, item_code, r["grade"], r["source_url"], "high", 0, note)
         elif name == "peel_2016_effectiveness_all43.csv":
-            add_judgment(code, r["peel_year"], "effectiveness", "overall", r["grade"], ds, 0, "",
-                         r["name_as_printed"])
+            add_grade(name, code, "2016", "P16_EFFE", r["grade"], header_url(name), "medium", 0,
+                      f"Older project file ({where}): a news list of the 2016 effectiveness grades of all 43 forces, "
+                      f"printed as {r['name_as_printed']!r}; consistent with HMIC force pages where checked.")
         else:
             derived = 1 if r["derived"] == "yes" else 0
-            add_judgment(code, r["peel_year"], "legitimacy", "overall", r["grade"], ds, derived,
-                         "derived from 'all other forces were judged as good'" if derived else "", "")
-write("judgments.csv", ["area_code", "year", "pillar", "question", "grade", "source", "derived", "note", "name_as_printed"],
-      sorted(judgments.values(), key=lambda r: (r[1], r[2], r[3], r[0])))
+            note = f"Older project file ({where}): the HMICFRS 2017 legitimacy press page "
+            note += ("names the outstanding and requires-improvement forces and says all other forces were judged good; "
+                     "this force is not named, so its Good grade is derived from 'all other forces'."
+                     if derived else "names this force's grade.")
+            add_grade(name, code, "2017", "P17_LEGI", r["grade"], header_url(name), "high", derived, note)
+
+out = io.StringIO()
+w = csv.writer(out, lineterminator="\n")
+out.write("# source: peel's older project research files (seed/original/peel_pillar_judgments_2015_2018.csv, "
+          "peel_question_and_area_judgments.csv, peel_2016_effectiveness_all43.csv, peel_2017_legitimacy_all43.csv) "
+          "in the layout of peel_grades_2014_2025.csv, written by seed/tools/normalize.py; URL per row. trust: high = "
+          "inspectorate text states the grade; medium = secondary source; low = derived.\n")
+w.writerow(GRADE_HEADER)
+for row in sorted(project.values(), key=lambda r: (r[2], r[5], r[1])):
+    w.writerow(row)
+(SEED / "grades_project_files.csv").write_text(out.getvalue(), encoding="utf-8")
 
 # ---------------------------------------------------------------- grade counts
-counts = []  # area_code, year, pillar, grade, count, source
-gc_name = "peel_national_grade_counts.csv"
-dataset_source(gc_name)
-for r in read(gc_name):
-    src = url_source(r["source_url"], gc_name)
-    for col, grade in [("outstanding", "Outstanding"), ("good", "Good"), ("adequate", "Adequate"),
-                       ("requires_improvement", "Requires improvement"), ("inadequate", "Inadequate"),
-                       ("not_graded", "Not graded")]:
-        if r[col] != "":
-            counts.append([NATIONAL, r["peel_year"], r["pillar"].lower(), grade, r[col], src])
-qa = "peel_question_and_area_judgments.csv"
-for r in read(qa):
+# The older file's count-only rows must agree with the audited per-force counts file,
+# which replaces them.
+dataset_source("peel_national_grade_counts.csv")
+area_counts = {}
+lines = (ORIG / "peel_area_grade_counts_2021_2025.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+for r in csv.DictReader(io.StringIO("".join(lines[1:]))):
+    area_counts[(r["ons_code"], r["cycle"])] = r
+COUNT_COLUMNS = {"Outstanding": "outstanding", "Good": "good", "Adequate": "adequate",
+                 "Requires improvement": "requires_improvement", "Inadequate": "inadequate"}
+for r in read("peel_question_and_area_judgments.csv"):
     text = r["question_or_area"]
     if not text.startswith("count_only"):
         continue
     m = re.match(r"count_only: (\d+) areas graded -> (.*)$", text)
-    if not m:
-        sys.exit(f"cannot read count_only row {text!r}")
-    total = 0
+    new = area_counts.get((r["pfa_code"], r["peel_cycle"]))
+    if not m or new is None:
+        sys.exit(f"count_only row {text!r} has no row in the audited counts file")
     for part in m.group(2).split(";"):
         grade, n = part.strip().rsplit(" ", 1)
-        total += int(n)
-        counts.append([force_code(r["force"], r["pfa_code"]), CYCLE[r["peel_cycle"]], "", grade, n,
-                       url_source(r["source_url"], qa)])
-    if total != int(m.group(1)):
-        sys.exit(f"count_only row {text!r}: parts sum to {total}")
-write("grade_counts.csv", ["area_code", "year", "pillar", "grade", "count", "source"], counts)
+        if new[COUNT_COLUMNS[grade]] != n:
+            sys.exit(f"count_only row {text!r}: {grade} {n} differs from the audited counts file")
+for name in ["peel_grades_2014_2025.csv", "peel_area_grade_counts_2021_2025.csv",
+             "peel_national_grade_counts_additions.csv"]:
+    dataset_source(name)
+
+# The per-force counts load as they are, less the one row whose source does not say which
+# cycle it belongs to (a count must belong to a cycle to be compared with anything).
+kept = [lines[0], lines[1]]
+left_out = []
+for line, r in zip(lines[2:], csv.DictReader(io.StringIO("".join(lines[1:])))):
+    if r["cycle"] in CYCLE_LABEL.values():
+        kept.append(line)
+    else:
+        left_out.append(f"{r['force']} ({r['cycle']})")
+if left_out != ["Dyfed-Powys (2021/22 or 2023-25 (not stated))"]:
+    sys.exit(f"area counts left out: {left_out}; expected only the Dyfed-Powys row")
+(SEED / "area_grade_counts.csv").write_text("".join(kept), encoding="utf-8")
+
+# The older national counts file gains the trust and note columns of the additions file:
+# high for the inspectorate's own pages, medium for news (the audited trust scale).
+out = io.StringIO()
+w = csv.writer(out, lineterminator="\n")
+out.write("# source: seed/original/peel_national_grade_counts.csv (HMIC/HMICFRS news and press pages, URL per row) "
+          "in the layout of peel_national_grade_counts_additions.csv, written by seed/tools/normalize.py.\n")
+w.writerow(["peel_year", "pillar", "outstanding", "good", "adequate", "requires_improvement", "inadequate",
+            "not_graded", "source_url", "trust", "note"])
+for i, r in enumerate(read("peel_national_grade_counts.csv"), start=3):
+    official = "justiceinspectorates.gov.uk" in r["source_url"]
+    w.writerow([r["peel_year"], r["pillar"], r["outstanding"], r["good"], r["adequate"], r["requires_improvement"],
+                r["inadequate"], r["not_graded"], r["source_url"], "high" if official else "medium",
+                f"Older project file (seed/original/peel_national_grade_counts.csv line {i}): "
+                + ("HMIC/HMICFRS page." if official else "news report of the national distribution.")])
+(SEED / "national_grade_counts.csv").write_text(out.getvalue(), encoding="utf-8")
 
 # ---------------------------------------------------------------- sources
 write("sources.csv", ["key", "kind", "location", "title", "publisher", "licence", "trust", "note"],
       sorted(sources.values()))
-print(f"areas {len(areas)}, values {len(values)}, judgments {len(judgments)}, counts {len(counts)}, sources {len(sources)}")
+print(f"areas {len(areas)}, values {len(values)}, project grades {len(project)}, sources {len(sources)}")

@@ -1,9 +1,11 @@
 //! Importing into a database, one transaction per file, so a file is stored whole or not
-//! at all: report text (parsed by `crate::report`, stored by `store`) and bulk figures
-//! from CSV (`bulk`, with `periods` for the period forms it reads and `home_office` for
-//! the Home Office recorded crime table).
+//! at all: report text (parsed by `crate::report`, stored by `store`), grades and grade
+//! counts from CSV (`grades`), and bulk figures from CSV (`bulk`, with `periods` for the
+//! period forms it reads and `home_office` for the Home Office recorded crime table).
+//! Every importer writes through the one loader, [`crate::load`].
 
 pub mod bulk;
+pub mod grades;
 pub mod home_office;
 pub mod periods;
 pub mod store;
@@ -16,6 +18,35 @@ use sha2::{Digest, Sha256};
 
 use crate::report::{self, ReportFacts};
 pub use store::{ReportFile, StoreError, Stored};
+
+/// The largest file an importer reads whole (grades files and report text are far
+/// smaller; CSV figures are streamed instead).
+pub const MAX_WHOLE_FILE: u64 = 256 * 1024 * 1024;
+
+/// Reads a whole file, refusing what is not a regular file (a fifo or device would never
+/// end) and what is larger than [`MAX_WHOLE_FILE`]. The error is one line for the user.
+pub fn read_bounded(path: &Path) -> std::result::Result<Vec<u8>, String> {
+    use std::io::Read;
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
+    if meta.is_dir() {
+        return Err("is a folder, not a file".into());
+    }
+    if !meta.is_file() {
+        return Err("is not a regular file".into());
+    }
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_WHOLE_FILE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read: {e}"))?;
+    if bytes.len() as u64 > MAX_WHOLE_FILE {
+        return Err(format!(
+            "is larger than {} MiB",
+            MAX_WHOLE_FILE / (1024 * 1024)
+        ));
+    }
+    Ok(bytes)
+}
 
 /// Lower-case hex SHA-256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {

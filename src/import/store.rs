@@ -1,9 +1,11 @@
 //! Storing the facts of one parsed report inside the caller's transaction: resolve the
-//! force, cycle, questions, metrics and periods; write the report, its judgments, figures
-//! and areas for improvement, each with its source line. Never parses, never commits.
+//! force, cycle, items, metrics and periods; write the report, its judgments, figures and
+//! areas for improvement, each with its source line, through the one loader
+//! ([`crate::load`]). Never parses, never commits.
 
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{OptionalExtension, Transaction};
 
+use crate::load::{self, grades, grades::CycleRef, reports};
 use crate::report::{FigureFact, ReportFacts, Subject};
 
 /// England and Wales, the reference area of every report figure.
@@ -104,6 +106,9 @@ pub enum StoreError {
         /// The parsed unit.
         found: String,
     },
+    /// The database has no England and Wales area to hold the report's national figures.
+    #[error("the database has no England and Wales area (K04000001); is it a peel database?")]
+    NoNational,
     /// SQLite failed.
     #[error(transparent)]
     Sqlite(#[from] rusqlite::Error),
@@ -156,23 +161,49 @@ fn resolve_force(tx: &Transaction<'_>, printed: &str) -> Result<(i64, String, St
     found.ok_or_else(|| StoreError::UnknownForce(printed.to_string()))
 }
 
-fn period_id(tx: &Transaction<'_>, fact: &FigureFact) -> Result<i64, StoreError> {
-    let p = &fact.period;
-    let existing: Option<i64> = tx
-        .prepare_cached(
-            "SELECT period_id FROM periods
-             WHERE label = ?1 OR (kind = ?2 AND start_date IS ?3 AND end_date = ?4)",
-        )?
-        .query_row(params![p.label, p.kind, p.start, p.end], |r| r.get(0))
-        .optional()?;
-    if let Some(id) = existing {
-        return Ok(id);
+/// The item code of a question as the report parser names it (`overall`, `prevention`,
+/// ...): the pillar's headline question, or the question's position in HMICFRS's list
+/// for the cycle (2014: E1 prevention, E2 investigation; 2015 to 2018/19: E1 to E4).
+fn report_item_code(
+    tx: &Transaction<'_>,
+    cycle: &CycleRef,
+    pillar: &str,
+    code: &str,
+) -> Result<Option<String>, StoreError> {
+    if code == "overall" {
+        return Ok(grades::pillar_item(tx, cycle.id, pillar)?);
     }
-    tx.prepare_cached(
-        "INSERT INTO periods (label, kind, start_date, end_date) VALUES (?1, ?2, ?3, ?4)",
-    )?
-    .execute(params![p.label, p.kind, p.start, p.end])?;
-    Ok(tx.last_insert_rowid())
+    let position = match (pillar, code) {
+        ("effectiveness", "prevention") => "E1",
+        ("effectiveness", "investigation") => "E2",
+        ("effectiveness", "vulnerability") if cycle.year >= 2015 => "E3",
+        ("effectiveness", "serious-organised-crime") if cycle.year >= 2015 => "E4",
+        _ => return Ok(None),
+    };
+    let code = format!("Q{:02}_{position}", cycle.year % 100);
+    Ok(grades::item(tx, &code)?
+        .filter(|i| i.cycle_id == cycle.id)
+        .map(|i| i.code))
+}
+
+/// The item a report's question names in the cycle of PEEL `year`.
+fn report_item(
+    tx: &Transaction<'_>,
+    year: i32,
+    pillar: &str,
+    code: &str,
+    line: usize,
+) -> Result<(CycleRef, grades::Item), StoreError> {
+    let unknown = || StoreError::UnknownQuestion {
+        line,
+        year,
+        pillar: pillar.to_string(),
+        code: code.to_string(),
+    };
+    let cycle = grades::cycle(tx, &year.to_string())?.ok_or_else(unknown)?;
+    let item_code = report_item_code(tx, &cycle, pillar, code)?.ok_or_else(unknown)?;
+    let item = grades::item(tx, &item_code)?.ok_or_else(unknown)?;
+    Ok((cycle, item))
 }
 
 /// The metric's id, creating it when the report states a figure the catalogue lacks (an
@@ -182,11 +213,7 @@ fn metric_id(
     fact: &FigureFact,
     file: &ReportFile<'_>,
 ) -> Result<i64, StoreError> {
-    let existing: Option<(i64, String)> = tx
-        .prepare_cached("SELECT metric_id, unit FROM metrics WHERE code = ?1")?
-        .query_row([&fact.metric_code], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
-    match existing {
+    match load::metric_by_code(tx, &fact.metric_code)? {
         Some((id, unit)) if unit == fact.unit => Ok(id),
         Some((_, unit)) => Err(StoreError::UnitMismatch {
             line: fact.line,
@@ -194,34 +221,20 @@ fn metric_id(
             expected: unit,
             found: fact.unit.clone(),
         }),
-        None => {
-            tx.prepare_cached(
-                "INSERT INTO metrics (code, name, unit, definition) VALUES (?1, ?1, ?2, ?3)",
-            )?
-            .execute(params![
-                fact.metric_code,
-                fact.unit,
-                format!(
+        None => Ok(load::insert_metric(
+            tx,
+            &load::NewMetric {
+                code: &fact.metric_code,
+                name: &fact.metric_code,
+                unit: &fact.unit,
+                higher_is_better: None,
+                definition: &format!(
                     "Created by the report importer from {} line {}",
                     file.name, fact.line
-                )
-            ])?;
-            Ok(tx.last_insert_rowid())
-        }
+                ),
+            },
+        )?),
     }
-}
-
-/// Removes an earlier import of the same report (by text or by force, cycle and title).
-fn remove_report(tx: &Transaction<'_>, report_id: i64) -> Result<(), StoreError> {
-    let source: i64 = tx.query_row(
-        "SELECT source_id FROM reports WHERE report_id = ?1",
-        [report_id],
-        |r| r.get(0),
-    )?;
-    // judgments, figures and improvements go with the report (ON DELETE CASCADE).
-    tx.execute("DELETE FROM reports WHERE report_id = ?1", [report_id])?;
-    tx.execute("DELETE FROM sources WHERE source_id = ?1", [source])?;
-    Ok(())
 }
 
 /// Stores `facts` read from `file`. With `replace`, an earlier import of the same report
@@ -233,31 +246,26 @@ pub fn store_report(
     replace: bool,
 ) -> Result<Stored, StoreError> {
     let (area_id, area_code, area_name) = resolve_force(tx, &facts.force_name)?;
-    let cycle_id: i64 = tx
-        .query_row(
-            "SELECT cycle_id FROM cycles WHERE year = ?1",
-            [facts.year],
-            |r| r.get(0),
-        )
-        .optional()?
+    let cycle = grades::cycle(tx, &facts.year.to_string())?
         .ok_or(StoreError::UnknownCycle(facts.year))?;
 
     let source_key = format!("report:{}", file.sha256);
-    let earlier: Option<(i64, String)> = tx
-        .query_row(
-            "SELECT r.report_id, r.title FROM reports r JOIN sources s USING (source_id)
-             WHERE s.key = ?1
-                OR (r.area_id = ?2 AND r.cycle_id = ?3 AND r.pillar IS ?4 AND r.title = ?5)",
-            params![source_key, area_id, cycle_id, facts.pillar, facts.title],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
+    let title = format!("{} - {}", facts.title, facts.force_name);
+    let mut report = reports::NewReport {
+        area_id,
+        cycle_id: cycle.id,
+        pillar: Some(facts.pillar.as_str()),
+        title: &facts.title,
+        published: facts.published.as_deref(),
+        isbn: facts.isbn.as_deref(),
+        source_id: 0,
+    };
     let mut stored = Stored {
         area_code,
         area_name: area_name.clone(),
         ..Stored::default()
     };
-    if let Some((report_id, title)) = earlier {
+    if let Some((report_id, title)) = reports::earlier_report(tx, &source_key, &report)? {
         if !replace {
             return Err(StoreError::AlreadyImported {
                 report_id,
@@ -265,207 +273,131 @@ pub fn store_report(
                 force: area_name,
             });
         }
-        remove_report(tx, report_id)?;
+        reports::remove_report(tx, report_id)?;
         stored.replaced = true;
     }
 
-    tx.execute(
-        "INSERT INTO sources (key, kind, location, title, publisher, licence, trust, note, sha256)
-         VALUES (?1, 'file', ?2, ?3, 'HMIC/HMICFRS', 'Open Government Licence v3.0', 'high',
-                 'Text of the published report, imported by peel import report', ?4)",
-        params![
-            source_key,
-            file.name,
-            format!("{} - {}", facts.title, facts.force_name),
-            file.sha256
-        ],
+    report.source_id = load::insert_source(
+        tx,
+        &load::NewSource {
+            key: &source_key,
+            kind: "file",
+            location: file.name,
+            title: &title,
+            publisher: Some("HMIC/HMICFRS"),
+            licence: Some("Open Government Licence v3.0"),
+            trust: "high",
+            note: Some("Text of the published report, imported by peel import report"),
+            sha256: Some(file.sha256),
+        },
     )?;
-    let source_id = tx.last_insert_rowid();
-    tx.execute(
-        "INSERT INTO reports (area_id, cycle_id, pillar, title, published, isbn, source_id, imported_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
-        params![area_id, cycle_id, facts.pillar, facts.title, facts.published, facts.isbn, source_id],
-    )?;
-    let report_id = tx.last_insert_rowid();
+    let report_id = reports::insert_report(tx, &report)?;
     stored.report_id = report_id;
 
     for j in &facts.judgments {
-        let question: Option<(i64, i64)> = tx
-            .prepare_cached(
-                "SELECT q.question_id, c.scale_id FROM questions q JOIN cycles c USING (cycle_id)
-                 WHERE c.year = ?1 AND q.pillar IS ?2 AND q.code = ?3",
-            )?
-            .query_row(params![j.year, j.pillar, j.question_code], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
-            .optional()?;
-        let Some((question_id, question_scale)) = question else {
-            return Err(StoreError::UnknownQuestion {
-                line: j.line,
-                year: j.year,
-                pillar: j.pillar.clone(),
-                code: j.question_code.clone(),
-            });
-        };
-        let grade_id: i64 = tx
-            .prepare_cached("SELECT grade_id FROM grades WHERE scale_id = ?1 AND name = ?2")?
-            .query_row(params![question_scale, j.grade], |r| r.get(0))
-            .optional()?
-            .ok_or_else(|| StoreError::UnknownGrade {
+        let (j_cycle, item) = report_item(tx, j.year, &j.pillar, &j.question_code, j.line)?;
+        let grade_id = grades::grade_id(tx, j_cycle.scale_id, &j.grade)?.ok_or_else(|| {
+            StoreError::UnknownGrade {
                 line: j.line,
                 year: j.year,
                 grade: j.grade.clone(),
-            })?;
-        let existing: Option<(i64, String, String)> = tx
-            .prepare_cached(
-                "SELECT j.judgment_id, g.name, s.location FROM judgments j
-                 JOIN grades g USING (grade_id) JOIN sources s ON s.source_id = j.source_id
-                 WHERE j.area_id = ?1 AND j.question_id = ?2",
-            )?
-            .query_row(params![area_id, question_id], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })
-            .optional()?;
-        let cited = j.earlier_inspection.is_some();
+            }
+        })?;
         let note = j
             .earlier_inspection
             .as_ref()
             .map(|e| format!("cited from the {e}"));
-        match existing {
-            Some((_, grade, location)) if grade != j.grade => {
+        let new = grades::NewJudgment {
+            area_id,
+            item_id: item.id,
+            grade_id,
+            source_id: report.source_id,
+            report_id: Some(report_id),
+            source_line: Some(j.line as i64),
+            trust: "high",
+            derived: false,
+            cited: j.earlier_inspection.is_some(),
+            carried_over: false,
+            note: note.as_deref(),
+        };
+        match grades::judgment(tx, &new, false) {
+            Ok(_) => stored.judgments += 1,
+            Err(grades::JudgmentError::Conflict(c)) => {
                 return Err(StoreError::ConflictingJudgment {
                     line: j.line,
-                    question: j.question_code.clone(),
+                    question: item.code,
                     year: j.year,
                     grade: j.grade.clone(),
-                    existing: grade,
-                    source_location: location,
+                    existing: c.existing_grade,
+                    source_location: c.existing_source,
                 });
             }
-            Some((judgment_id, _, location)) => {
-                // The report itself is the primary source; keep where else it was stated.
-                let note = match note {
-                    Some(n) => format!("{n}; also stated by {location}"),
-                    None => format!("also stated by {location}"),
-                };
-                tx.prepare_cached(
-                    "UPDATE judgments SET source_id = ?2, report_id = ?3, source_line = ?4,
-                            cited = ?5, derived = 0, note = ?6
-                     WHERE judgment_id = ?1",
-                )?
-                .execute(params![
-                    judgment_id,
-                    source_id,
-                    report_id,
-                    j.line as i64,
-                    cited,
-                    note
-                ])?;
-            }
-            None => {
-                tx.prepare_cached(
-                    "INSERT INTO judgments (area_id, question_id, grade_id, source_id, report_id,
-                                            source_line, cited, note)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                )?
-                .execute(params![
-                    area_id,
-                    question_id,
-                    grade_id,
-                    source_id,
-                    report_id,
-                    j.line as i64,
-                    cited,
-                    note
-                ])?;
-            }
+            Err(grades::JudgmentError::Sqlite(e)) => return Err(e.into()),
         }
-        stored.judgments += 1;
     }
 
-    let national_id: i64 = tx.query_row(
-        "SELECT area_id FROM areas WHERE code = ?1",
-        [NATIONAL_CODE],
-        |r| r.get(0),
-    )?;
+    let national_id = load::area_id(tx, NATIONAL_CODE)?.ok_or(StoreError::NoNational)?;
     for f in &facts.figures {
         let metric = metric_id(tx, f, file)?;
-        let period = period_id(tx, f)?;
+        let p = &f.period;
+        let period = load::period(
+            tx,
+            &load::NewPeriod {
+                label: &p.label,
+                kind: &p.kind,
+                start: p.start.as_deref(),
+                end: &p.end,
+            },
+        )?;
         let (area, area_label) = match f.subject {
             Subject::Force => (area_id, stored.area_name.as_str()),
             Subject::EnglandAndWales => (national_id, "England and Wales"),
         };
-        let existing: Option<(f64, String)> = tx
-            .prepare_cached(
-                "SELECT v.value, s.location FROM metric_values v JOIN sources s USING (source_id)
-                 WHERE v.metric_id = ?1 AND v.period_id = ?2 AND v.area_id = ?3",
-            )?
-            .query_row(params![metric, period, area], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
-            .optional()?;
-        match existing {
-            Some((value, _)) if (value - f.value).abs() <= 1e-9 * value.abs().max(1.0) => {
+        match load::stored_value(tx, metric, period, area)? {
+            Some(v) if (v.value - f.value).abs() <= 1e-9 * v.value.abs().max(1.0) => {
                 stored.figures_already_known += 1;
             }
-            Some((value, location)) => {
+            Some(v) => {
                 return Err(StoreError::ConflictingFigure {
                     line: f.line,
                     area: area_label.to_string(),
                     metric: f.metric_code.clone(),
                     period: f.period.label.clone(),
                     value: f.value,
-                    existing: value,
-                    source_location: location,
+                    existing: v.value,
+                    source_location: v.location,
                 });
             }
             None => {
-                tx.prepare_cached(
-                    "INSERT INTO metric_values (metric_id, period_id, area_id, value, source_id,
-                                                report_id, source_line)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                )?
-                .execute(params![
-                    metric,
-                    period,
-                    area,
-                    f.value,
-                    source_id,
-                    report_id,
-                    f.line as i64
-                ])?;
+                load::insert_value(
+                    tx,
+                    &load::NewValue {
+                        metric_id: metric,
+                        period_id: period,
+                        area_id: area,
+                        value: f.value,
+                        source_id: report.source_id,
+                        report_id: Some(report_id),
+                        source_line: Some(f.line as i64),
+                        derived: 0,
+                        note: None,
+                    },
+                )?;
                 stored.figures += 1;
             }
         }
     }
 
     for i in &facts.improvements {
-        let question_id: i64 = tx
-            .prepare_cached(
-                "SELECT q.question_id FROM questions q JOIN cycles c USING (cycle_id)
-                 WHERE c.year = ?1 AND q.pillar IS ?2 AND q.code = ?3",
-            )?
-            .query_row(params![facts.year, facts.pillar, i.question_code], |r| {
-                r.get(0)
-            })
-            .optional()?
-            .ok_or_else(|| StoreError::UnknownQuestion {
-                line: i.line,
-                year: facts.year,
-                pillar: facts.pillar.clone(),
-                code: i.question_code.clone(),
-            })?;
-        tx.prepare_cached(
-            "INSERT INTO improvement_areas (report_id, question_id, ordinal, text, source_line)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-        )?
-        .execute(params![
+        let (_, item) = report_item(tx, facts.year, &facts.pillar, &i.question_code, i.line)?;
+        reports::insert_improvement(
+            tx,
             report_id,
-            question_id,
-            i.ordinal,
-            i.text,
-            i.line as i64
-        ])?;
+            item.id,
+            i.ordinal as i64,
+            &i.text,
+            i.line as i64,
+        )?;
         stored.improvements += 1;
     }
     Ok(stored)
