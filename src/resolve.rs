@@ -15,10 +15,28 @@
 //!    (`cambs` -> `cambridgeshire`, `s yorks` -> `south yorkshire`), or the initials of a
 //!    name (`GMP`, `TVP`, `RI`);
 //! 3. fragment: every word of the input starts a word of one name (`manchester`, `thames`);
-//!    generic words such as "police" or "constabulary" are ignored when they match nothing.
+//!    generic words such as "police" or "constabulary" are ignored when they match nothing;
+//! 4. inside words: as a fragment, but a word of three or more characters may also sit
+//!    inside a word of the name (`shire` in `Cambridgeshire`, `orkshire` in `Yorkshire`).
 //!
 //! Two or more hits in a tier are ambiguous, except in the exact tier where a single
-//! preferred candidate wins (a force over the region of the same name).
+//! preferred candidate wins (a force over the region of the same name). A name fits a
+//! force or a region only through its own names: "london" is the London region's exact
+//! name, so among areas it means the region, while among forces it is a fragment of both
+//! City of London Police and the Metropolitan Police ("Metropolitan Police (London)" in
+//! the seed) and so is ambiguous.
+//!
+//! The last tier never resolves, not even to a single hit: it only makes the error say
+//! what the input fits. Letters inside a word are too weak a reading to act on: "adequate"
+//! sits inside "Inadequate", the opposite grade. One hit becomes the suggestion of the
+//! unknown-name error, in place of names spelt like the input (`unknown force "bridgesh";
+//! did you mean Cambridgeshire (E23000023)?`); two or more make it ambiguous.
+//!
+//! An ambiguous error lists every candidate, in the order given, when there are at most
+//! five; beyond that it gives the count and the first three by label, in alphabetical
+//! order so that the reader can tell which were left out (`force "shire" fits 18
+//! forces: Bedfordshire (E23000026), Cambridgeshire (E23000023), Cheshire (E23000006) and
+//! 15 more; give more of the name, or the code`).
 
 use std::collections::BTreeSet;
 
@@ -102,13 +120,14 @@ pub enum ResolveError {
         what: String,
         /// What was typed.
         input: String,
-        /// Close spellings, best first.
+        /// The one candidate whose words hold the input, if there is one; else close
+        /// spellings, best first.
         suggestions: Vec<String>,
         /// Where to look for valid values, when there are no suggestions.
         hint: String,
     },
     /// Several matched equally well.
-    #[error("ambiguous {what} {input:?}: did you mean {}? (give more of the name, or the code)", or_list(.candidates))]
+    #[error("{}", ambiguous_message(.what, .input, .candidates))]
     Ambiguous {
         /// What was asked for.
         what: String,
@@ -130,6 +149,30 @@ fn unknown_tail(suggestions: &[String], hint: &str) -> String {
     } else {
         String::new()
     }
+}
+
+/// Ambiguous errors with more candidates than this give a count and the first few.
+const LISTED_IN_FULL: usize = 5;
+
+/// How many candidates a counted ambiguous error shows.
+const FIRST_FEW: usize = 3;
+
+/// Every candidate when there are few; the count and the first few by label otherwise.
+fn ambiguous_message(what: &str, input: &str, candidates: &[String]) -> String {
+    if candidates.len() <= LISTED_IN_FULL {
+        return format!(
+            "ambiguous {what} {input:?}: did you mean {}? (give more of the name, or the code)",
+            or_list(candidates)
+        );
+    }
+    let mut sorted: Vec<&str> = candidates.iter().map(String::as_str).collect();
+    sorted.sort_by_key(|label| label.to_lowercase());
+    format!(
+        "{what} {input:?} fits {} {what}s: {} and {} more; give more of the name, or the code",
+        candidates.len(),
+        sorted[..FIRST_FEW].join(", "),
+        candidates.len() - FIRST_FEW
+    )
 }
 
 /// `a`, `a or b`, `a, b or c`; long lists are cut with a count of the rest.
@@ -240,13 +283,21 @@ pub fn initials(name: &str) -> Vec<String> {
     out
 }
 
-/// True when every word of `input` starts some word of `name` (generic words may match
+/// The shortest input word matched inside a word of a name: shorter ones ("am", "x")
+/// sit inside too many names to say anything.
+const MIN_INSIDE: usize = 3;
+
+/// True when every word of `input` starts some word of `name` or, with `inside`, is at
+/// least [`MIN_INSIDE`] characters found anywhere in one (generic words may match
 /// nothing); at least one non-generic word must match.
-fn fragment_matches(input_words: &[&str], name: &str) -> bool {
+fn fragment_matches(input_words: &[&str], name: &str, inside: bool) -> bool {
     let name_words: Vec<&str> = name.split(' ').collect();
+    let fits = |w: &str, nw: &str| {
+        nw.starts_with(w) || (inside && w.chars().count() >= MIN_INSIDE && nw.contains(w))
+    };
     let mut matched_any = false;
     for w in input_words {
-        if name_words.iter().any(|nw| nw.starts_with(w)) {
+        if name_words.iter().any(|nw| fits(w, nw)) {
             if !GENERIC_WORDS.contains(w) {
                 matched_any = true;
             }
@@ -305,22 +356,39 @@ pub fn resolve<'a>(
 
     // 3. Fragments, on the spelled-out words.
     let words: Vec<&str> = expanded.split(' ').collect();
-    let fragments: Vec<&Candidate> = candidates
-        .iter()
-        .filter(|c| {
-            c.names
-                .iter()
-                .any(|n| fragment_matches(&words, &normalize(n)))
-        })
-        .collect();
+    let fragments_of = |inside: bool| -> Vec<&'a Candidate> {
+        candidates
+            .iter()
+            .filter(|c| {
+                c.names
+                    .iter()
+                    .any(|n| fragment_matches(&words, &normalize(n), inside))
+            })
+            .collect()
+    };
+    let fragments = fragments_of(false);
     if !fragments.is_empty() {
         return pick(fragments, How::Fragment, false);
     }
 
+    // 4. Inside words: only to say what the input fits, never to resolve (module doc).
+    let inside = fragments_of(true);
+    if inside.len() >= 2 {
+        return Err(ResolveError::Ambiguous {
+            what: what.into(),
+            input: input.into(),
+            candidates: inside.iter().map(|c| c.label.clone()).collect(),
+        });
+    }
+    // One name holding the input is a better guess than any spelling like it.
+    let suggestions = match inside.first() {
+        Some(c) => vec![c.label.clone()],
+        None => suggestions(&norm, candidates),
+    };
     Err(ResolveError::Unknown {
         what: what.into(),
         input: input.into(),
-        suggestions: suggestions(&norm, candidates),
+        suggestions,
         hint: hint.into(),
     })
 }
@@ -779,7 +847,7 @@ mod tests {
                 "Metropolitan Police Service",
                 "Metropolitan Police",
                 "force",
-                "Metropolitan|Met|Met Police|MPS",
+                "Metropolitan|Met|Met Police|MPS|Metropolitan Police (London)",
             ),
             (
                 "E23000005",
@@ -877,6 +945,38 @@ mod tests {
                 "force",
                 "",
             ),
+            (
+                "E23000026",
+                "bedfordshire",
+                "Bedfordshire Police",
+                "Bedfordshire",
+                "force",
+                "",
+            ),
+            (
+                "E23000018",
+                "derbyshire",
+                "Derbyshire Constabulary",
+                "Derbyshire",
+                "force",
+                "",
+            ),
+            (
+                "E23000030",
+                "hampshire",
+                "Hampshire Constabulary",
+                "Hampshire",
+                "force",
+                "",
+            ),
+            (
+                "E12000007",
+                "london-region",
+                "London region",
+                "London",
+                "region",
+                "",
+            ),
         ]
         .iter()
         .map(|(code, slug, name, short, kind, aliases)| {
@@ -888,6 +988,156 @@ mod tests {
     fn code(input: &str) -> Result<(String, How), ResolveError> {
         let list = areas();
         resolve("force", input, &list, "").map(|r| (r.candidate.value.clone(), r.how))
+    }
+
+    /// As `code`, among the forces alone (a force parameter's list).
+    fn force_code(input: &str) -> Result<(String, How), ResolveError> {
+        let list: Vec<Candidate> = areas().into_iter().filter(|c| c.preferred).collect();
+        resolve("force", input, &list, "").map(|r| (r.candidate.value.clone(), r.how))
+    }
+
+    #[test]
+    fn london_fits_both_london_forces_and_each_has_a_name_of_its_own() {
+        assert_eq!(
+            force_code("london").unwrap_err().to_string(),
+            "ambiguous force \"london\": did you mean Metropolitan Police (E23000001) or City of London (E23000034)? (give more of the name, or the code)"
+        );
+        assert_eq!(
+            force_code("London Police").unwrap_err().to_string(),
+            "ambiguous force \"London Police\": did you mean Metropolitan Police (E23000001) or City of London (E23000034)? (give more of the name, or the code)"
+        );
+        let one = |s: &str| force_code(s).unwrap();
+        assert_eq!(one("city of london"), ("E23000034".into(), How::Exact));
+        assert_eq!(one("London, City of"), ("E23000034".into(), How::Exact));
+        assert_eq!(one("city"), ("E23000034".into(), How::Fragment));
+        assert_eq!(one("COLP"), ("E23000034".into(), How::Abbreviation));
+        assert_eq!(one("met"), ("E23000001".into(), How::Exact));
+        assert_eq!(one("metropolitan"), ("E23000001".into(), How::Exact));
+        assert_eq!(one("MPS"), ("E23000001".into(), How::Exact));
+        assert_eq!(
+            one("Metropolitan Police (London)"),
+            ("E23000001".into(), How::Exact)
+        );
+        assert_eq!(one("london met"), ("E23000001".into(), How::Fragment));
+    }
+
+    #[test]
+    fn among_areas_london_is_the_region_and_forces_win_exact_ties_only() {
+        // "London" is the region's short name: an exact hit beats the forces' fragments.
+        assert_eq!(code("london").unwrap(), ("E12000007".into(), How::Exact));
+        assert_eq!(
+            code("London region").unwrap(),
+            ("E12000007".into(), How::Exact)
+        );
+        assert_eq!(
+            code("city of london").unwrap(),
+            ("E23000034".into(), How::Exact)
+        );
+        // A fragment that fits the region and both forces prefers none of them.
+        assert_eq!(
+            code("london police").unwrap_err(),
+            ResolveError::Ambiguous {
+                what: "force".into(),
+                input: "london police".into(),
+                candidates: vec![
+                    "Metropolitan Police (E23000001)".into(),
+                    "City of London (E23000034)".into(),
+                    "London region (E12000007)".into(),
+                ],
+            }
+        );
+    }
+
+    #[test]
+    fn letters_inside_many_names_say_how_many_they_fit() {
+        let err = code("shire").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "force \"shire\" fits 7 forces: Bedfordshire (E23000026), Cambridgeshire (E23000023), Derbyshire (E23000018) and 4 more; give more of the name, or the code"
+        );
+        // The error keeps every candidate; only the message is cut.
+        match err {
+            ResolveError::Ambiguous { candidates, .. } => assert_eq!(
+                candidates,
+                [
+                    "Cambridgeshire (E23000023)",
+                    "North Yorkshire (E23000009)",
+                    "South Yorkshire (E23000011)",
+                    "West Yorkshire (E23000010)",
+                    "Bedfordshire (E23000026)",
+                    "Derbyshire (E23000018)",
+                    "Hampshire (E23000030)",
+                ]
+            ),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            code("Shire Police").unwrap_err().to_string(),
+            "force \"Shire Police\" fits 7 forces: Bedfordshire (E23000026), Cambridgeshire (E23000023), Derbyshire (E23000018) and 4 more; give more of the name, or the code"
+        );
+        assert_eq!(
+            code("orkshire").unwrap_err().to_string(),
+            "ambiguous force \"orkshire\": did you mean North Yorkshire (E23000009), South Yorkshire (E23000011) or West Yorkshire (E23000010)? (give more of the name, or the code)"
+        );
+    }
+
+    #[test]
+    fn letters_inside_one_name_are_a_suggestion_not_a_match() {
+        assert_eq!(
+            code("bridgesh").unwrap_err().to_string(),
+            "unknown force \"bridgesh\"; did you mean Cambridgeshire (E23000023)?"
+        );
+        assert_eq!(
+            code("23000023").unwrap_err().to_string(),
+            "unknown force \"23000023\"; did you mean Cambridgeshire (E23000023)?"
+        );
+        // Two letters sit inside too many names to mean anything.
+        let list = areas();
+        assert_eq!(
+            resolve("force", "am", &list, "list them with `peel run forces`")
+                .unwrap_err()
+                .to_string(),
+            "unknown force \"am\"; list them with `peel run forces`"
+        );
+        // Why a single hit is not taken: the opposite grade.
+        let peel4 = grade_candidates(&[
+            "Outstanding".into(),
+            "Good".into(),
+            "Requires improvement".into(),
+            "Inadequate".into(),
+        ]);
+        assert_eq!(
+            resolve("grade", "Adequate", &peel4, "")
+                .unwrap_err()
+                .to_string(),
+            "unknown grade \"Adequate\"; did you mean Inadequate?"
+        );
+    }
+
+    #[test]
+    fn ambiguous_errors_list_up_to_five_in_order_then_count_and_the_first_three() {
+        let labels = |n: usize| -> Vec<String> {
+            ["Fox", "Echo", "Delta", "bravo", "Charlie", "Alpha"][..n]
+                .iter()
+                .map(|s| s.to_string())
+                .collect()
+        };
+        let message = |n: usize| {
+            ResolveError::Ambiguous {
+                what: "metric".into(),
+                input: "x".into(),
+                candidates: labels(n),
+            }
+            .to_string()
+        };
+        assert_eq!(
+            message(5),
+            "ambiguous metric \"x\": did you mean Fox, Echo, Delta, bravo or Charlie? (give more of the name, or the code)"
+        );
+        assert_eq!(
+            message(6),
+            "metric \"x\" fits 6 metrics: Alpha, bravo, Charlie and 3 more; give more of the name, or the code"
+        );
     }
 
     #[test]

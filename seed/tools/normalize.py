@@ -135,7 +135,7 @@ for name, code in sorted(region_codes.items(), key=lambda kv: kv[1]):
     areas.append([code, slug(short) + "-region", short + " region", short, "region", ENGLAND, "England", name if name != short else "", pop_src])
 
 ALIASES = {  # names other publishers print, so that seed files and later imports resolve
-    "E23000001": "Metropolitan|Met|Met Police|MPS",
+    "E23000001": "Metropolitan|Met|Met Police|MPS|Metropolitan Police (London)",  # London's force, beside the City of London's
     "E23000034": "London, City of|City of London",
     "E23000036": "Avon & Somerset",
     "E23000035": "Devon & Cornwall",

@@ -261,6 +261,36 @@ fn forces_resolve_from_codes_slugs_names_aliases_and_fragments() {
 }
 
 #[test]
+fn names_that_fit_several_forces_are_errors_that_name_them() {
+    let (_d, db) = seeded();
+    // London has two forces: the City's, and the Met (seed/areas.csv, aliases of E23000001).
+    assert_fails(
+        &run(&db, &["run", "history", "london"]),
+        2,
+        "peel: error: history: ambiguous force \"london\": did you mean Metropolitan Police (E23000001) or City of London (E23000034)? (give more of the name, or the code)",
+    );
+    // "shire" starts no word but sits inside 18 force names (seed/areas.csv).
+    assert_fails(
+        &run(&db, &["run", "history", "shire"]),
+        2,
+        "peel: error: history: force \"shire\" fits 18 forces: Bedfordshire (E23000026), Cambridgeshire (E23000023), Cheshire (E23000006) and 15 more; give more of the name, or the code",
+    );
+    // Each London force still has names of its own.
+    for (input, force) in [
+        ("city of london", "City of London"),
+        ("city", "City of London"),
+        ("met", "Metropolitan Police"),
+        ("metropolitan", "Metropolitan Police"),
+    ] {
+        let (rows, _) = run_csv(&db, &["history", input]);
+        let names = column(&rows, "area_name");
+        assert!(
+            !names.is_empty() && names.iter().all(|n| n == force),
+            "{input}: {names:?}"
+        );
+    }
+}
+#[test]
 fn trend_shows_each_period_with_the_change_and_england_and_wales() {
     // ho_police_officer_fte_2014_2015.csv lines 31 and 56.
     let (_d, db) = seeded();
