@@ -347,6 +347,72 @@ JOIN grades g        ON g.grade_id = j.grade_id
 JOIN grade_scales s  ON s.scale_id = g.scale_id
 JOIN sources src     ON src.source_id = j.source_id;
 
+-- For each item a cycle graded: how many of the 43 forces have a judgment on it in this
+-- database (`forces_held`, counting 'Not graded' judgments, which `not_graded` counts
+-- apart), and which forces have none (`forces_not_held`, names in order). Every answer
+-- that counts grades says what it covers from here.
+CREATE VIEW v_item_coverage AS
+SELECT c.year        AS year,
+       c.label       AS cycle,
+       q.level       AS level,
+       q.pillar      AS pillar,
+       q.code        AS question_code,
+       q.wording     AS question,
+       q.series      AS series,
+       (SELECT count(*) FROM judgments j JOIN areas f ON f.area_id = j.area_id AND f.kind = 'force'
+         WHERE j.question_id = q.question_id) AS forces_held,
+       (SELECT count(*) FROM judgments j JOIN areas f ON f.area_id = j.area_id AND f.kind = 'force'
+         JOIN grades g ON g.grade_id = j.grade_id
+         WHERE j.question_id = q.question_id AND g.rank IS NULL) AS not_graded,
+       (SELECT count(*) FROM areas f WHERE f.kind = 'force') AS forces,
+       (SELECT group_concat(short_name, ', ') FROM (
+          SELECT f.short_name FROM areas f
+          WHERE f.kind = 'force' AND NOT EXISTS (
+            SELECT 1 FROM judgments j WHERE j.area_id = f.area_id AND j.question_id = q.question_id)
+          ORDER BY f.short_name)) AS forces_not_held
+FROM questions q
+JOIN cycles c ON c.cycle_id = q.cycle_id
+WHERE q.graded = 1;
+
+-- Grades held beside the counts HMIC/HMICFRS published, grade by grade: national rows
+-- count the forces' grades on each pillar of a cycle (`forces_held` says how many forces
+-- that covers); force rows count one force's area grades in a cycle from 2021/22. A
+-- `published` of NULL is a count not published (or not held); `published_partial` is 1
+-- when the source gave only some of the counts.
+CREATE VIEW v_grade_tally AS
+SELECT n.code AS area_code, n.short_name AS area_name, 'national' AS scope,
+       c.year AS year, c.label AS cycle, q.pillar AS pillar, g.name AS grade, g.rank AS grade_rank,
+       (SELECT count(*) FROM judgments j JOIN areas f ON f.area_id = j.area_id AND f.kind = 'force'
+         WHERE j.question_id = q.question_id AND j.grade_id = g.grade_id) AS held,
+       (SELECT count(*) FROM judgments j JOIN areas f ON f.area_id = j.area_id AND f.kind = 'force'
+         WHERE j.question_id = q.question_id) AS forces_held,
+       gc.count AS published,
+       gc.partial AS published_partial,
+       (SELECT location FROM sources WHERE source_id = gc.source_id) AS published_source
+FROM questions q
+JOIN cycles c ON c.cycle_id = q.cycle_id
+JOIN grades g ON g.scale_id = c.scale_id
+JOIN areas n ON n.kind = 'national'
+LEFT JOIN grade_counts gc ON gc.area_id = n.area_id AND gc.cycle_id = c.cycle_id
+                         AND gc.pillar IS q.pillar AND gc.grade_id = g.grade_id
+WHERE q.level = 'pillar' AND q.graded = 1
+UNION ALL
+SELECT a.code, a.short_name, 'force',
+       c.year, c.label, NULL, g.name, g.rank,
+       (SELECT count(*) FROM judgments j JOIN questions q ON q.question_id = j.question_id
+         WHERE j.area_id = a.area_id AND q.cycle_id = c.cycle_id AND q.level = 'area'
+           AND j.grade_id = g.grade_id),
+       NULL,
+       gc.count,
+       gc.partial,
+       (SELECT location FROM sources WHERE source_id = gc.source_id)
+FROM areas a
+CROSS JOIN cycles c
+JOIN grades g ON g.scale_id = c.scale_id
+LEFT JOIN grade_counts gc ON gc.area_id = a.area_id AND gc.cycle_id = c.cycle_id
+                         AND gc.pillar IS NULL AND gc.grade_id = g.grade_id
+WHERE a.kind = 'force' AND c.has_pillars = 0;
+
 -- Every figure with the England and Wales value of the same metric and period beside it
 -- (NULL when not known), their difference and ratio.
 CREATE VIEW v_metric_values AS

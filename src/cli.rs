@@ -176,6 +176,66 @@ pub enum ImportCommand {
     /// or the Home Office police recorded crime table
     #[command(after_help = IMPORT_CSV_AFTER_HELP)]
     Csv(ImportCsvArgs),
+    /// Import grades, or published grade counts, from CSV (the audited record's layout, or
+    /// force,cycle,item,grade,source_url)
+    #[command(after_help = IMPORT_GRADES_AFTER_HELP)]
+    Grades(ImportGradesArgs),
+}
+
+const IMPORT_GRADES_AFTER_HELP: &str = "\
+Layouts, recognised from the header row:
+  minimal   force,cycle,item,grade,source_url, and optionally trust, derived (0/1),
+            note, carried_over (0/1), and for a new item level (pillar, question or
+            area), pillar, wording and same_as (the earlier item it continues)
+  full      the audited record's columns: ons_code,force,cycle,level,pillar,item_code,
+            item,grade,source_url,trust,derived,note (a note saying the question was
+            \"not re-inspected\" marks the grade carried over)
+  counts    per force: ons_code,force,cycle,n_graded_stated,outstanding,good,adequate,
+            requires_improvement,inadequate,counts_as_published,source_url,trust,
+            vs_project,note; national: peel_year,pillar,outstanding,good,adequate,
+            requires_improvement,inadequate,not_graded,source_url[,trust][,note]
+
+force   ONS code, name, alias or anything peel resolves (cambs, GMP)
+cycle   a known cycle: 2014, 2015, 2016, 2017, 2018/19, 2021/22, 2023-25 (or its first
+        year); a new one (2025-27) with --create-items
+item    an item code of the cycle (P17_EFFE, Q17_E1, A23_LEAD; `peel run items`); a
+        new one with --create-items, level and wording
+grade   a grade of the cycle's scale (RI for Requires improvement); Adequate from 2021/22
+
+Each file is one transaction: a bad row stops it with the file, line and column, and
+nothing of that file is stored. A grade that differs from the one held for the same
+force and item is an error unless --replace; the same grade from another source is kept
+as a further source. A derived grade must have trust low.
+
+Examples:
+  peel import grades peel-2025-27.csv
+  peel import grades --create-items --trust high peel-2025-27.csv
+  peel import grades --dry-run corrections.csv";
+
+/// Arguments of `peel import grades`.
+#[derive(Debug, Args)]
+pub struct ImportGradesArgs {
+    /// CSV files (UTF-8), each imported in its own transaction
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+
+    /// Let the file declare new cycles and items (a new item needs level and wording)
+    #[arg(long)]
+    pub create_items: bool,
+
+    /// Trust of rows without a trust column: high when the inspectorate's own text states
+    /// the grade, medium for a secondary source, low for a derived grade
+    #[arg(long, value_name = "LEVEL", default_value = "medium",
+          value_parser = ["high", "medium-high", "medium", "low"])]
+    pub trust: String,
+
+    /// Replace grades and counts that differ from the ones held
+    #[arg(long)]
+    pub replace: bool,
+
+    /// Check every row against the database, and store nothing
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 const IMPORT_CSV_AFTER_HELP: &str = "\

@@ -312,10 +312,22 @@ fn load_reference(tx: &Transaction<'_>) -> Result<()> {
     // Parents precede their children in areas.csv.
     for (line, r) in rows::<AreaRow>(&AREAS)? {
         let parent_id = match none_if_empty(&r.parent_code) {
-            Some(code) => Some(required(load::area_id(tx, code)?, &AREAS, line, "area", code)?),
+            Some(code) => Some(required(
+                load::area_id(tx, code)?,
+                &AREAS,
+                line,
+                "area",
+                code,
+            )?),
             None => None,
         };
-        let source_id = required(load::source_id(tx, &r.source)?, &AREAS, line, "source", &r.source)?;
+        let source_id = required(
+            load::source_id(tx, &r.source)?,
+            &AREAS,
+            line,
+            "source",
+            &r.source,
+        )?;
         load::insert_area(
             tx,
             &load::NewArea {
@@ -428,9 +440,21 @@ fn load_figures(tx: &Transaction<'_>) -> Result<()> {
             &load::NewValue {
                 metric_id: required(metric, file, line, "metric", &r.metric)?,
                 period_id: required(period, file, line, "period", &r.period)?,
-                area_id: required(load::area_id(tx, &r.area_code)?, file, line, "area", &r.area_code)?,
+                area_id: required(
+                    load::area_id(tx, &r.area_code)?,
+                    file,
+                    line,
+                    "area",
+                    &r.area_code,
+                )?,
                 value: r.value,
-                source_id: required(load::source_id(tx, &r.source)?, file, line, "source", &r.source)?,
+                source_id: required(
+                    load::source_id(tx, &r.source)?,
+                    file,
+                    line,
+                    "source",
+                    &r.source,
+                )?,
                 report_id: None,
                 source_line: None,
                 derived: r.derived,

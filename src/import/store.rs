@@ -246,8 +246,8 @@ pub fn store_report(
     replace: bool,
 ) -> Result<Stored, StoreError> {
     let (area_id, area_code, area_name) = resolve_force(tx, &facts.force_name)?;
-    let cycle = grades::cycle(tx, &facts.year.to_string())?
-        .ok_or(StoreError::UnknownCycle(facts.year))?;
+    let cycle =
+        grades::cycle(tx, &facts.year.to_string())?.ok_or(StoreError::UnknownCycle(facts.year))?;
 
     let source_key = format!("report:{}", file.sha256);
     let title = format!("{} - {}", facts.title, facts.force_name);

@@ -203,7 +203,12 @@ pub struct NewJudgment<'a> {
 /// How well a grade's source stands: stated beats derived, then trust, then a source
 /// giving its own grade beats one citing an earlier inspection's, then a report line beats
 /// a page.
-fn standing(derived: bool, trust: &str, cited: bool, from_report: bool) -> (bool, usize, bool, bool) {
+fn standing(
+    derived: bool,
+    trust: &str,
+    cited: bool,
+    from_report: bool,
+) -> (bool, usize, bool, bool) {
     (!derived, trust_rank(trust), !cited, from_report)
 }
 
@@ -311,9 +316,18 @@ pub fn judgment(
     }
     let new = standing(j.derived, j.trust, j.cited, j.report_id.is_some());
     if new > standing(h.derived, &h.trust, h.cited, h.from_report) {
-        add_further_source(conn, h.id, h.source_id, &h.trust, h.derived, h.note.as_deref())?;
-        conn.prepare_cached("DELETE FROM judgment_sources WHERE judgment_id = ?1 AND source_id = ?2")?
-            .execute(params![h.id, j.source_id])?;
+        add_further_source(
+            conn,
+            h.id,
+            h.source_id,
+            &h.trust,
+            h.derived,
+            h.note.as_deref(),
+        )?;
+        conn.prepare_cached(
+            "DELETE FROM judgment_sources WHERE judgment_id = ?1 AND source_id = ?2",
+        )?
+        .execute(params![h.id, j.source_id])?;
         // A judgment carried over stays carried over whoever states it.
         conn.prepare_cached(
             "UPDATE judgments SET source_id = ?2, report_id = ?3, source_line = ?4, trust = ?5,
@@ -431,8 +445,10 @@ pub fn keep_judgments_stated_elsewhere(conn: &Connection, report_id: i64) -> rus
              WHERE judgment_id = ?1",
         )?
         .execute(params![id, source_id, trust, derived, note])?;
-        conn.prepare_cached("DELETE FROM judgment_sources WHERE judgment_id = ?1 AND source_id = ?2")?
-            .execute(params![id, source_id])?;
+        conn.prepare_cached(
+            "DELETE FROM judgment_sources WHERE judgment_id = ?1 AND source_id = ?2",
+        )?
+        .execute(params![id, source_id])?;
     }
     Ok(())
 }

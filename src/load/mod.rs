@@ -255,7 +255,8 @@ pub fn metric_by_code(conn: &Connection, code: &str) -> rusqlite::Result<Option<
 /// The statement that writes one figure. Parameters: metric, period, area, value, source,
 /// report, source line, derived, note. A bulk import prepares it once (adding
 /// [`ON_CONFLICT_SKIP`] when it checks duplicates row by row) and binds it per row.
-pub const INSERT_VALUE: &str = "INSERT INTO metric_values (metric_id, period_id, area_id, value, source_id,
+pub const INSERT_VALUE: &str =
+    "INSERT INTO metric_values (metric_id, period_id, area_id, value, source_id,
                                      report_id, source_line, derived, note)
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
 

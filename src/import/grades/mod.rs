@@ -242,7 +242,10 @@ impl Store<'_, '_> {
                 return Err(self.fail(
                     line,
                     "force",
-                    format!("{} is not the force of code {code} ({label})", excerpt(printed)),
+                    format!(
+                        "{} is not the force of code {code} ({label})",
+                        excerpt(printed)
+                    ),
                 ));
             }
         }
@@ -253,7 +256,12 @@ impl Store<'_, '_> {
     }
 
     /// The cycle a cell names, declared when new and `--create-items` allows.
-    fn cycle(&mut self, line: u64, column: &str, text: &str) -> Result<grades::CycleRef, GradeError> {
+    fn cycle(
+        &mut self,
+        line: u64,
+        column: &str,
+        text: &str,
+    ) -> Result<grades::CycleRef, GradeError> {
         if let Some(c) = grades::cycle(self.tx, text).map_err(|e| self.sql(line, e))? {
             return Ok(c);
         }
@@ -284,7 +292,10 @@ impl Store<'_, '_> {
             )
         })?;
         // From 2021/22 HMICFRS grades areas on the five-point scale; a new cycle continues it.
-        let note = format!("Declared by peel import grades from {} line {line}", self.name);
+        let note = format!(
+            "Declared by peel import grades from {} line {line}",
+            self.name
+        );
         grades::insert_cycle(
             self.tx,
             &grades::NewCycle {
@@ -325,7 +336,11 @@ impl Store<'_, '_> {
                 return Err(self.fail(
                     line,
                     "level",
-                    format!("item {code} is a {} item, not {}", item.level, excerpt(level)),
+                    format!(
+                        "item {code} is a {} item, not {}",
+                        item.level,
+                        excerpt(level)
+                    ),
                 ));
             }
             if !item.graded {
@@ -363,7 +378,10 @@ impl Store<'_, '_> {
             return Err(self.fail(
                 line,
                 column,
-                format!("{} cannot be an item code (letters, digits and _)", excerpt(code)),
+                format!(
+                    "{} cannot be an item code (letters, digits and _)",
+                    excerpt(code)
+                ),
             ));
         }
         let level = match row.level.as_deref() {
@@ -399,11 +417,7 @@ impl Store<'_, '_> {
             _ => {}
         }
         let Some(wording) = row.wording.as_deref() else {
-            return Err(self.fail(
-                line,
-                column,
-                format!("new item {code}: give its wording"),
-            ));
+            return Err(self.fail(line, column, format!("new item {code}: give its wording")));
         };
         let series = match &row.same_as {
             None => None,
@@ -542,12 +556,19 @@ impl Store<'_, '_> {
     fn counts(&mut self, row: &CountRow) -> Result<(), GradeError> {
         let line = row.line;
         let area_id = match &row.force {
-            Some(code) => self.force(line, "ons_code", code, row.force_name.as_deref())?.0,
+            Some(code) => {
+                self.force(line, "ons_code", code, row.force_name.as_deref())?
+                    .0
+            }
             None => load::area_id(self.tx, NATIONAL_CODE)
                 .map_err(|e| self.sql(line, e))?
                 .ok_or_else(|| self.fail(line, "peel_year", "no England and Wales area".into()))?,
         };
-        let cycle_column = if row.force.is_some() { "cycle" } else { "peel_year" };
+        let cycle_column = if row.force.is_some() {
+            "cycle"
+        } else {
+            "peel_year"
+        };
         let cycle = match grades::cycle(self.tx, &row.cycle).map_err(|e| self.sql(line, e))? {
             Some(c) => c,
             None => {
@@ -564,7 +585,10 @@ impl Store<'_, '_> {
             return Err(self.fail(
                 line,
                 "pillar",
-                format!("{} is not effectiveness, efficiency or legitimacy", excerpt(p)),
+                format!(
+                    "{} is not effectiveness, efficiency or legitimacy",
+                    excerpt(p)
+                ),
             ));
         }
         let names = scale_grades(self.tx, cycle.scale_id).map_err(|e| self.sql(line, e))?;
@@ -610,7 +634,10 @@ impl Store<'_, '_> {
                 Ok(grades::Counted::Inserted) => self.summary.counts_added += 1,
                 Ok(grades::Counted::AlreadyHeld) => self.summary.counts_already_held += 1,
                 Ok(grades::Counted::Replaced) => self.summary.counts_replaced += 1,
-                Err(grades::CountConflict::Differs { count: held, location }) => {
+                Err(grades::CountConflict::Differs {
+                    count: held,
+                    location,
+                }) => {
                     return Err(self.fail(
                         line,
                         column,

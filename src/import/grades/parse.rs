@@ -290,10 +290,7 @@ impl Cells<'_> {
             "" => Ok(None),
             "0" | "no" | "false" => Ok(Some(false)),
             "1" | "yes" | "true" => Ok(Some(true)),
-            other => Err(self.error(
-                column,
-                format!("{} is not 0 or 1", excerpt(other)),
-            )),
+            other => Err(self.error(column, format!("{} is not 0 or 1", excerpt(other)))),
         }
     }
 
@@ -355,7 +352,10 @@ pub fn note_says_carried_over(note: &str) -> bool {
 /// Reads a grades file. `bytes` must be UTF-8.
 pub fn parse(bytes: &[u8]) -> Result<GradeFile, ParseError> {
     let text = std::str::from_utf8(bytes).map_err(|e| ParseError {
-        line: 1 + bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() as u64,
+        line: 1 + bytes[..e.valid_up_to()]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count() as u64,
         column: None,
         message: "is not UTF-8 text".into(),
     })?;
@@ -405,9 +405,7 @@ pub fn parse(bytes: &[u8]) -> Result<GradeFile, ParseError> {
         };
         match layout {
             Layout::Full | Layout::Minimal => grades.push(grade_row(&cells, layout)?),
-            Layout::ForceCounts | Layout::NationalCounts => {
-                counts.push(count_row(&cells, layout)?)
-            }
+            Layout::ForceCounts | Layout::NationalCounts => counts.push(count_row(&cells, layout)?),
         }
     }
     if grades.is_empty() && counts.is_empty() {
@@ -518,11 +516,17 @@ mod tests {
         );
         assert_eq!(layout, Layout::Minimal);
         let r = &rows[0];
-        assert_eq!((r.line, r.force.as_str(), r.cycle.as_str()), (2, "cambs", "2025-27"));
+        assert_eq!(
+            (r.line, r.force.as_str(), r.cycle.as_str()),
+            (2, "cambs", "2025-27")
+        );
         assert_eq!(r.item, "A25_INV");
         assert_eq!(r.same_as.as_deref(), Some("A23_INV"));
         assert_eq!(r.wording.as_deref(), Some("Investigating crime"));
-        assert_eq!((r.trust.clone(), r.derived, r.carried_over), (None, None, false));
+        assert_eq!(
+            (r.trust.clone(), r.derived, r.carried_over),
+            (None, None, false)
+        );
     }
 
     #[test]
@@ -536,17 +540,35 @@ mod tests {
         assert_eq!(rows[0].line, 3);
         assert_eq!(rows[1].line, 4);
         assert_eq!(rows[0].force_name.as_deref(), Some("Cambridgeshire"));
-        assert!(rows[0].carried_over, "the note says this one was not re-inspected");
-        assert!(!rows[1].carried_over, "a general remark is not about this grade");
+        assert!(
+            rows[0].carried_over,
+            "the note says this one was not re-inspected"
+        );
+        assert!(
+            !rows[1].carried_over,
+            "a general remark is not about this grade"
+        );
     }
 
     #[test]
     fn bad_cells_are_errors_naming_line_and_column() {
         let head = "force,cycle,item,grade,source_url,derived,trust\n";
         let cases = [
-            ("kent,2017,P17_EFFE,Good,seed/original/x.csv,0,high\n", "source_url", "not a web address"),
-            ("kent,2017,P17_EFFE,Good,https://x.org,maybe,high\n", "derived", "not 0 or 1"),
-            ("kent,2017,P17_EFFE,Good,https://x.org,0,certain\n", "trust", "not a trust level"),
+            (
+                "kent,2017,P17_EFFE,Good,seed/original/x.csv,0,high\n",
+                "source_url",
+                "not a web address",
+            ),
+            (
+                "kent,2017,P17_EFFE,Good,https://x.org,maybe,high\n",
+                "derived",
+                "not 0 or 1",
+            ),
+            (
+                "kent,2017,P17_EFFE,Good,https://x.org,0,certain\n",
+                "trust",
+                "not a trust level",
+            ),
             ("kent,2017,,Good,https://x.org,0,high\n", "item", "is empty"),
         ];
         for (row, column, needle) in cases {
@@ -584,11 +606,17 @@ mod tests {
 
     #[test]
     fn unknown_and_missing_columns_are_named() {
-        let err = parse(b"force,cycle,item,grade,source_url,colour\nx,y,z,w,https://a.b\n")
-            .unwrap_err();
-        assert!(err.message.contains("unexpected column \"colour\""), "{err}");
+        let err =
+            parse(b"force,cycle,item,grade,source_url,colour\nx,y,z,w,https://a.b\n").unwrap_err();
+        assert!(
+            err.message.contains("unexpected column \"colour\""),
+            "{err}"
+        );
         let err = parse(b"force,cycle,item,grade\nx,y,z,w\n").unwrap_err();
-        assert!(err.message.contains("missing column(s) source_url"), "{err}");
+        assert!(
+            err.message.contains("missing column(s) source_url"),
+            "{err}"
+        );
         let err = parse(b"a,b\n1,2\n").unwrap_err();
         assert!(err.message.starts_with("not a grades file"), "{err}");
     }

@@ -9,8 +9,8 @@ use anyhow::{Context, Result, bail};
 use rusqlite::Connection;
 
 use crate::cli::{
-    Cli, Command, CompletionsArgs, ExportArgs, GlobalArgs, ImportCommand, ImportCsvArgs,
-    ImportReportArgs, InitArgs, QueriesArgs, RunArgs, SaveArgs, ShellArgs, SqlArgs, UnsaveArgs,
+    Cli, Command, CompletionsArgs, ExportArgs, GlobalArgs, ImportCommand, InitArgs, QueriesArgs,
+    RunArgs, SaveArgs, ShellArgs, SqlArgs, UnsaveArgs,
 };
 use crate::db::{self, Access, DbError};
 use crate::exec::{self, Params, Policy, one_line};
@@ -18,13 +18,14 @@ use crate::output::provenance::SourcesMode;
 use crate::output::safe::TerminalSafe;
 use crate::output::{self, Format, Options};
 use crate::queries::{self, QueryError};
-use crate::report::{ReportFacts, Subject};
 use crate::seed;
 use crate::shell::catalog::{Catalogue, QueryCatalog};
 use crate::shell::terminal::{self, Terminal};
 use crate::shell::{Reader, Settings, Shell};
 use crate::value::Value;
-use crate::{check, export, import};
+use crate::{check, export};
+
+mod import;
 
 /// A mistake in how peel was called (exit status 2), as opposed to a failure while
 /// running (exit status 1).
@@ -53,8 +54,9 @@ pub fn run(cli: Cli) -> Result<()> {
     match command {
         Some(Command::Init(args)) => init(&global, &args),
         Some(Command::Sql(args)) => sql(&global, &args),
-        Some(Command::Import(ImportCommand::Report(args))) => import_report(&global, &args),
-        Some(Command::Import(ImportCommand::Csv(args))) => import_csv(&global, &args),
+        Some(Command::Import(ImportCommand::Report(args))) => import::import_report(&global, &args),
+        Some(Command::Import(ImportCommand::Csv(args))) => import::import_csv(&global, &args),
+        Some(Command::Import(ImportCommand::Grades(args))) => import::import_grades(&global, &args),
         Some(Command::Queries(args)) => list_queries(&global, &args),
         Some(Command::Run(args)) => run_query(&global, &args),
         Some(Command::Save(args)) => save_query(&global, &args),
@@ -439,281 +441,6 @@ where
             Err(e.into())
         }
     }
-}
-
-fn import_report(global: &GlobalArgs, args: &ImportReportArgs) -> Result<()> {
-    for file in &args.files {
-        if !file.is_file() {
-            let what = if file.exists() {
-                "not a file (a report is one text file)"
-            } else {
-                "no such file"
-            };
-            return Err(UsageError(format!("{}: {what}", file.display())).into());
-        }
-    }
-    let mut conn = open_database(global, Access::ReadWrite)?;
-    let (format, options) = output_options(global);
-    let mut out = stdout_writer();
-    for file in &args.files {
-        let imported = import::import_report_file(&mut conn, file, args.replace, args.dry_run)?;
-        let s = &imported.stored;
-        if args.dry_run {
-            let mut sink = output::sink(format, &mut out, &options);
-            sink.begin(&FACT_COLUMNS.map(String::from))?;
-            for row in fact_rows(&imported.facts, &s.area_name) {
-                sink.row(&row)?;
-            }
-            sink.end()?;
-        }
-        eprintln!(
-            "peel: {} {}: {} ({}), {}: {} judgments, {} figures ({} already known), {} areas for improvement{}",
-            if args.dry_run {
-                "would import"
-            } else {
-                "imported"
-            },
-            file.display(),
-            s.area_name,
-            s.area_code,
-            imported.facts.title,
-            s.judgments,
-            s.figures,
-            s.figures_already_known,
-            s.improvements,
-            if s.replaced {
-                ", replacing the earlier import"
-            } else {
-                ""
-            }
-        );
-    }
-    out.flush()?;
-    Ok(())
-}
-
-/// `peel import csv`: each file in its own transaction, a summary per file on stderr,
-/// and a progress bar while a long file loads when stderr is a terminal.
-fn import_csv(global: &GlobalArgs, args: &ImportCsvArgs) -> Result<()> {
-    for file in &args.files {
-        if !file.is_file() {
-            return Err(UsageError(format!("{}: no such file", file.display())).into());
-        }
-    }
-    if let Some(unit) = &args.unit
-        && !import::bulk::UNITS.contains(&unit.as_str())
-    {
-        bail!(UsageError(format!(
-            "unknown unit {unit:?} for --unit; units are: {}",
-            import::bulk::UNITS.join(", ")
-        )));
-    }
-    let options = import::bulk::CsvOptions {
-        create_metrics: args.create_metrics,
-        unit: args.unit.clone(),
-        trust: args.trust.clone(),
-        replace: args.replace,
-        dry_run: args.dry_run,
-    };
-    let mut conn = open_database(global, Access::ReadWrite)?;
-    for file in &args.files {
-        let size = std::fs::metadata(file).map_or(0, |m| m.len());
-        let bar = if io::stderr().is_terminal() {
-            let bar = indicatif::ProgressBar::new(size);
-            bar.set_style(
-                indicatif::ProgressStyle::with_template(
-                    "{prefix} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec}, {eta} left",
-                )
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-                .progress_chars("=> "),
-            );
-            bar.set_prefix(file.display().to_string());
-            bar
-        } else {
-            indicatif::ProgressBar::hidden()
-        };
-        let result = import::bulk::import_csv_file(&mut conn, file, &options, &mut |read| {
-            bar.set_position(read)
-        });
-        bar.finish_and_clear();
-        let s = result?;
-        for note in &s.notes {
-            eprintln!("peel: note: {}: {note}", s.file);
-        }
-        if !s.ignored_columns.is_empty() {
-            eprintln!(
-                "peel: note: {}: columns not used by the {}: {}",
-                s.file,
-                s.layout.name(),
-                s.ignored_columns.join(", ")
-            );
-        }
-        if !s.other_bodies.is_empty() {
-            let total: u64 = s.other_bodies.values().sum();
-            let listed: Vec<String> = s
-                .other_bodies
-                .iter()
-                .map(|(body, n)| format!("{body} ({n})"))
-                .collect();
-            eprintln!(
-                "peel: {}: {total} rows for bodies that are not territorial forces were not stored: {}",
-                s.file,
-                listed.join(", ")
-            );
-        }
-        if s.incomplete_years > 0 {
-            eprintln!(
-                "peel: {}: {} not derived: the file lacks some of {} quarters",
-                s.file,
-                plural(s.incomplete_years, "financial-year total"),
-                if s.incomplete_years == 1 {
-                    "its"
-                } else {
-                    "their"
-                }
-            );
-        }
-        if s.layout == import::bulk::Layout::HomeOffice && s.without_population > 0 {
-            eprintln!(
-                "peel: {}: {} no rate per 1,000: no population figure for the area",
-                s.file,
-                if s.without_population == 1 {
-                    "1 count has".to_string()
-                } else {
-                    format!("{} counts have", s.without_population)
-                }
-            );
-        }
-        let mut parts = vec![format!(
-            "{}, {}",
-            plural(s.rows, "row"),
-            plural(s.values, "value")
-        )];
-        if s.layout == import::bulk::Layout::HomeOffice {
-            parts.push(format!(
-                "{} and {} per 1,000 population derived",
-                plural(s.year_totals, "financial-year total"),
-                plural(s.rates, "rate")
-            ));
-        }
-        if s.replaced > 0 {
-            parts.push(format!("{} replaced", s.replaced));
-        }
-        if !s.metrics_created.is_empty() {
-            parts.push(format!(
-                "{} created ({})",
-                plural(s.metrics_created.len() as u64, "metric"),
-                abbreviated_list(&s.metrics_created)
-            ));
-        }
-        if !s.periods_created.is_empty() {
-            parts.push(format!(
-                "{} created ({})",
-                plural(s.periods_created.len() as u64, "period"),
-                abbreviated_list(&s.periods_created)
-            ));
-        }
-        eprintln!(
-            "peel: {} {} ({}): {}{}",
-            if args.dry_run {
-                "would import"
-            } else {
-                "imported"
-            },
-            s.file,
-            s.layout.name(),
-            parts.join("; "),
-            if s.reimported {
-                "; the file was imported before"
-            } else {
-                ""
-            }
-        );
-    }
-    Ok(())
-}
-
-/// `1 row`, `2 rows`.
-fn plural(n: u64, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
-}
-
-/// The first few items of a list, and how many more.
-fn abbreviated_list(items: &[String]) -> String {
-    const SHOWN: usize = 5;
-    let mut text = items
-        .iter()
-        .take(SHOWN)
-        .cloned()
-        .collect::<Vec<_>>()
-        .join(", ");
-    if items.len() > SHOWN {
-        text.push_str(&format!(", and {} more", items.len() - SHOWN));
-    }
-    text
-}
-
-const FACT_COLUMNS: [&str; 7] = ["fact", "area", "item", "period", "value", "unit", "line"];
-
-/// The facts of a parsed report as rows, for `--dry-run`.
-fn fact_rows(facts: &ReportFacts, force: &str) -> Vec<Vec<Value>> {
-    let text = |s: &str| Value::Text(s.to_string());
-    let opt = |s: &Option<String>| s.as_deref().map_or(Value::Null, text);
-    let mut rows = vec![vec![
-        text("report"),
-        text(force),
-        text(&facts.title),
-        opt(&facts.published),
-        opt(&facts.isbn),
-        Value::Null,
-        Value::Null,
-    ]];
-    for j in &facts.judgments {
-        let item = format!("{} {} {}", j.year, j.pillar, j.question_code);
-        rows.push(vec![
-            text(if j.earlier_inspection.is_some() {
-                "judgment (cited)"
-            } else {
-                "judgment"
-            }),
-            text(force),
-            text(&item),
-            opt(&j.earlier_inspection),
-            text(&j.grade),
-            Value::Null,
-            Value::Integer(j.line as i64),
-        ]);
-    }
-    for f in &facts.figures {
-        rows.push(vec![
-            text("figure"),
-            text(match f.subject {
-                Subject::Force => force,
-                Subject::EnglandAndWales => "England and Wales",
-            }),
-            text(&f.metric_code),
-            text(&f.period.label),
-            Value::Real(f.value),
-            text(&f.unit),
-            Value::Integer(f.line as i64),
-        ]);
-    }
-    for i in &facts.improvements {
-        rows.push(vec![
-            text("improvement"),
-            text(force),
-            text(&format!("{} #{}", i.question_code, i.ordinal)),
-            Value::Null,
-            text(&i.text),
-            Value::Null,
-            Value::Integer(i.line as i64),
-        ]);
-    }
-    rows
 }
 
 /// Prints rows of text through the chosen output format.

@@ -1,0 +1,306 @@
+//! The canned queries about figures: ranking areas on a metric, a force's series, its
+//! region, and the catalogues of metrics, forces and periods. Each that compares forces
+//! says in a note how many of the 43 it covers.
+
+use super::super::{CannedQuery, Chart, Fallback::*, Kind, ParamSpec, Shape};
+use super::{FORCE, METRIC, PERIOD};
+
+/// `compare`.
+pub const COMPARE: CannedQuery = CannedQuery {
+        name: "compare",
+        summary: "All areas ranked on a metric for a period (latest when omitted), England and Wales as the reference row",
+        params: &[
+            METRIC,
+            PERIOD,
+            ParamSpec {
+                name: "kind",
+                kind: Kind::AreaKind,
+                default: Value("force"),
+                help: "which areas to rank: force, region, country or all",
+            },
+        ],
+        example: "officer-fte 2015",
+        sql: concat!(
+            "WITH v AS (
+  SELECT mv.*, m.higher_is_better, ",
+            sources!("mv"),
+            " AS _sources
+  FROM v_metric_values mv JOIN metrics m ON m.code = mv.metric_code
+  WHERE mv.metric_code = :metric AND mv.period_label = :period
+), ranked AS (
+  SELECT rank() OVER (ORDER BY v.value DESC) AS rank, 'area' AS role, v.* FROM v
+  WHERE v.area_kind <> 'national' AND (:kind = 'all' OR v.area_kind = :kind)
+  UNION ALL
+  SELECT NULL, 'reference', v.* FROM v WHERE v.area_kind = 'national'
+)
+SELECT rank, area_code, area_name, area_kind, value, round(difference, 4) AS difference, ratio,
+       CASE WHEN role = 'reference' OR national_value IS NULL
+                 OR unit IN ('count', 'persons', 'households', 'fte') THEN NULL
+            ELSE CASE WHEN value > national_value THEN 'higher'
+                      WHEN value < national_value THEN 'lower' ELSE 'same' END
+                 || CASE WHEN higher_is_better IS NULL OR value = national_value THEN ''
+                         WHEN (value > national_value) = (higher_is_better = 1) THEN ' (better)'
+                         ELSE ' (worse)' END
+       END AS vs_national,
+       role, metric_code AS metric, period_label AS period, unit, _sources
+FROM ranked
+ORDER BY role = 'reference' DESC, rank, area_name"
+        ),
+        notes: "SELECT :metric || ' for ' || :period || ': figures for ' || count(*) || ' of '
+       || (SELECT count(*) FROM areas WHERE kind = 'force') || ' forces'
+       || CASE WHEN count(*) = (SELECT count(*) FROM areas WHERE kind = 'force') THEN ''
+               WHEN (SELECT count(*) FROM areas WHERE kind = 'force') - count(*) <= 12
+               THEN '; not in the database: ' || (
+                 SELECT group_concat(short_name, ', ') FROM (
+                   SELECT f.short_name FROM areas f WHERE f.kind = 'force' AND NOT EXISTS (
+                     SELECT 1 FROM v_metric_values x WHERE x.area_code = f.code
+                        AND x.metric_code = :metric AND x.period_label = :period)
+                   ORDER BY f.short_name))
+               ELSE '' END
+       || CASE WHEN NOT EXISTS (SELECT 1 FROM v_metric_values x WHERE x.area_kind = 'national'
+                                 AND x.metric_code = :metric AND x.period_label = :period)
+               THEN '; no England and Wales value for this period, so nothing is compared with it' ELSE '' END
+FROM v_metric_values v
+WHERE v.metric_code = :metric AND v.period_label = :period AND v.area_kind = 'force'",
+        shapes: &[Shape {
+            chart: Some(Chart::Bars {
+                label: &["area_name"],
+                value: "value",
+                title: &["metric", "period", "unit"],
+            }),
+            pivot: None,
+        }],
+    };
+
+/// `trend`.
+pub const TREND: CannedQuery = CannedQuery {
+    name: "trend",
+    summary: "A metric for a force (or any area) across all periods, with the change between periods and England and Wales beside it",
+    params: &[
+        ParamSpec {
+            name: "force",
+            kind: Kind::Area,
+            default: Required,
+            help: "a force, or any area (a region, England and Wales)",
+        },
+        ParamSpec {
+            name: "metric",
+            kind: Kind::Metric,
+            default: All,
+            help: "a metric; every metric when omitted",
+        },
+    ],
+    example: "cambs officer-fte",
+    sql: concat!(
+        "SELECT v.area_name, v.metric_code AS metric, v.metric_name, v.unit,
+       v.period_label AS period, v.period_end, v.value,
+       round(v.value - lag(v.value) OVER w, 4) AS change,
+       round(100.0 * (v.value - lag(v.value) OVER w) / lag(v.value) OVER w, 2) AS change_pct,
+       v.national_value,
+       round(v.national_value - lag(v.national_value) OVER w, 4) AS national_change,
+       v.ratio,
+       ",
+        sources!("v"),
+        " AS _sources
+FROM (-- Two branches rather than `:metric IS NULL OR ...`, which SQLite plans before it
+      -- sees the value and so reads every figure of the area; each branch seeks its index.
+      SELECT * FROM v_metric_values WHERE area_code = :force AND metric_code = :metric
+      UNION ALL
+      SELECT * FROM v_metric_values WHERE area_code = :force AND :metric IS NULL) v
+WINDOW w AS (PARTITION BY v.metric_code, v.period_kind ORDER BY v.period_end)
+ORDER BY v.metric_code, v.period_kind, v.period_end"
+    ),
+    notes: "",
+    shapes: &[Shape {
+        chart: Some(Chart::Sparklines {
+            series: &["metric_name", "unit"],
+            x: "period_end",
+            lines: &[
+                ("value", "value", Some("area_name")),
+                ("national_value", "England and Wales", None),
+            ],
+        }),
+        pivot: None,
+    }],
+};
+
+/// `peers`.
+pub const PEERS: CannedQuery = CannedQuery {
+        name: "peers",
+        summary: "A force beside the other forces of its region on a metric (population when omitted), England and Wales as reference",
+        params: &[
+            FORCE,
+            ParamSpec {
+                name: "metric",
+                kind: Kind::Metric,
+                default: Value("population"),
+                help: "a metric; population when omitted",
+            },
+            PERIOD,
+        ],
+        example: "cambs officer-fte",
+        sql: concat!(
+            "WITH me AS (
+  SELECT a.parent_id, p.short_name AS region FROM areas a JOIN areas p ON p.area_id = a.parent_id
+  WHERE a.code = :force
+), v AS (
+  SELECT mv.*, a.parent_id, ",
+            sources!("mv"),
+            " AS _sources
+  FROM v_metric_values mv JOIN areas a ON a.code = mv.area_code
+  WHERE mv.metric_code = :metric AND mv.period_label = :period
+), rows AS (
+  SELECT rank() OVER (ORDER BY v.value DESC) AS rank,
+         CASE WHEN v.area_code = :force THEN 'selected' ELSE 'peer' END AS role, v.*
+  FROM v WHERE v.area_kind = 'force' AND v.parent_id = (SELECT parent_id FROM me)
+  UNION ALL
+  SELECT NULL, 'reference', v.* FROM v WHERE v.area_kind = 'national'
+)
+SELECT rank, area_code, area_name,
+       CASE WHEN role <> 'reference' THEN (SELECT region FROM me) END AS region, value,
+       round(difference, 4) AS difference, ratio, role,
+       metric_code AS metric, period_label AS period, unit, _sources
+FROM rows
+ORDER BY role = 'reference' DESC, rank, area_name"
+        ),
+        notes: "WITH me AS (SELECT a.parent_id, p.short_name AS region FROM areas a JOIN areas p ON p.area_id = a.parent_id
+            WHERE a.code = :force)
+SELECT (SELECT region FROM me) || ': ' || :metric || ' for ' || :period || ' held for ' || count(v.area_code)
+       || ' of the region''s ' || count(*) || ' forces'
+       || CASE WHEN count(v.area_code) < count(*)
+               THEN '; not in the database: ' || group_concat(CASE WHEN v.area_code IS NULL THEN f.short_name END, ', ')
+               ELSE '' END
+FROM areas f
+LEFT JOIN v_metric_values v ON v.area_code = f.code AND v.metric_code = :metric AND v.period_label = :period
+WHERE f.kind = 'force' AND f.parent_id = (SELECT parent_id FROM me)",
+        shapes: &[Shape {
+            chart: Some(Chart::Bars {
+                label: &["area_name"],
+                value: "value",
+                title: &["region", "metric", "period", "unit"],
+            }),
+            pivot: None,
+        }],
+    };
+
+/// `region`.
+pub const REGION: CannedQuery = CannedQuery {
+        name: "region",
+        summary: "A force against its region on a metric, period by period: region total, mean of its forces, rank in region",
+        params: &[FORCE, METRIC],
+        example: "cambs officer-fte",
+        sql: concat!(
+            "WITH me AS (
+  SELECT a.parent_id, p.code AS region_code, p.short_name AS region
+  FROM areas a JOIN areas p ON p.area_id = a.parent_id WHERE a.code = :force
+), peers AS (
+  SELECT o.* FROM v_metric_values o JOIN areas oa ON oa.code = o.area_code
+  WHERE oa.kind = 'force' AND oa.parent_id = (SELECT parent_id FROM me) AND o.metric_code = :metric
+)
+SELECT v.area_name, v.period_label AS period, v.period_end, v.value,
+       me.region, r.value AS region_value,
+       CASE WHEN r.value <> 0 THEN round(v.value * 1.0 / r.value, 4) END AS ratio_to_region,
+       (SELECT round(avg(p.value), 4) FROM peers p WHERE p.period_label = v.period_label) AS region_force_mean,
+       (SELECT count(*) + 1 FROM peers p WHERE p.period_label = v.period_label AND p.value > v.value) AS rank_in_region,
+       (SELECT count(*) FROM peers p WHERE p.period_label = v.period_label) AS forces_in_region,
+       v.national_value, v.ratio AS ratio_to_national, v.metric_code AS metric, v.unit,
+       ",
+            sources!("v"),
+            " AS _sources
+FROM v_metric_values v CROSS JOIN me
+LEFT JOIN (SELECT period_label, value FROM v_metric_values
+           WHERE area_code = (SELECT region_code FROM me) AND metric_code = :metric) r
+       ON r.period_label = v.period_label
+WHERE v.area_code = :force AND v.metric_code = :metric
+ORDER BY v.period_end"
+        ),
+        notes: "WITH me AS (SELECT a.parent_id, p.short_name AS region FROM areas a JOIN areas p ON p.area_id = a.parent_id
+            WHERE a.code = :force),
+peers AS (SELECT f.code FROM areas f WHERE f.kind = 'force' AND f.parent_id = (SELECT parent_id FROM me)),
+periods AS (SELECT v.period_label, count(DISTINCT v.area_code) AS held FROM v_metric_values v
+            WHERE v.metric_code = :metric AND v.area_code IN (SELECT code FROM peers)
+              AND v.period_label IN (SELECT period_label FROM v_metric_values
+                                     WHERE area_code = :force AND metric_code = :metric)
+            GROUP BY v.period_label)
+SELECT (SELECT region FROM me) || ' has ' || (SELECT count(*) FROM peers) || ' forces; '
+       || sum(held = (SELECT count(*) FROM peers)) || ' of ' || count(*)
+       || ' periods have a figure for every one of them (the mean and rank of the others cover fewer forces)'
+FROM periods
+HAVING count(*) > 0",
+        shapes: &[Shape {
+            chart: Some(Chart::Sparklines {
+                series: &["metric", "unit"],
+                x: "period_end",
+                lines: &[
+                    ("value", "value", Some("area_name")),
+                    ("region_force_mean", "mean of the region's forces", None),
+                ],
+            }),
+            pivot: None,
+        }],
+    };
+
+/// `metrics`.
+pub const METRICS: CannedQuery = CannedQuery {
+    name: "metrics",
+    summary: "The metrics, with how many figures each has and its latest period (SEARCH filters code, name and definition)",
+    params: &[ParamSpec {
+        name: "search",
+        kind: Kind::Text,
+        default: All,
+        help: "text to look for in the code, name or definition; every metric when omitted",
+    }],
+    example: "officer",
+    sql: "SELECT m.code AS metric, m.name, m.unit,
+       CASE m.higher_is_better WHEN 1 THEN 'higher' WHEN 0 THEN 'lower' END AS better,
+       count(v.value_id) AS figures, count(DISTINCT v.area_id) AS areas,
+       count(DISTINCT v.period_id) AS periods,
+       (SELECT p.label FROM metric_values x JOIN periods p ON p.period_id = x.period_id
+         WHERE x.metric_id = m.metric_id ORDER BY p.end_date DESC LIMIT 1) AS latest_period,
+       m.definition
+FROM metrics m LEFT JOIN metric_values v ON v.metric_id = m.metric_id
+WHERE :search IS NULL
+   OR instr(lower(m.code || ' ' || m.name || ' ' || m.definition), lower(:search)) > 0
+GROUP BY m.metric_id
+ORDER BY figures = 0, m.code",
+    notes: "",
+    shapes: &[Shape::PLAIN],
+};
+
+/// `forces`.
+pub const FORCES: CannedQuery = CannedQuery {
+    name: "forces",
+    summary: "The 43 forces with their codes, slugs, regions and aliases (REGION filters)",
+    params: &[ParamSpec {
+        name: "region",
+        kind: Kind::Region,
+        default: All,
+        help: "a region (or Wales); every force when omitted",
+    }],
+    example: "east",
+    sql: "SELECT f.code AS area_code, f.slug, f.short_name AS area_name, f.name AS full_name,
+       p.short_name AS region, f.country, replace(f.aliases, '|', ', ') AS aliases,
+       s.location AS _sources
+FROM areas f JOIN areas p ON p.area_id = f.parent_id
+LEFT JOIN sources s ON s.source_id = f.source_id
+WHERE f.kind = 'force' AND (:region IS NULL OR p.code = :region)
+ORDER BY f.short_name",
+    notes: "",
+    shapes: &[Shape::PLAIN],
+};
+
+/// `periods`.
+pub const PERIODS: CannedQuery = CannedQuery {
+    name: "periods",
+    summary: "The periods figures are given for, latest first, with how many metrics and figures each has",
+    params: &[],
+    example: "",
+    // The counts are kept by triggers (see period_counts in schema.sql): counting the
+    // figures here would read every one of them.
+    sql: "SELECT p.label AS period, p.kind, p.start_date, p.end_date,
+       ifnull(c.metrics, 0) AS metrics, ifnull(c.figures, 0) AS figures
+FROM periods p LEFT JOIN period_counts c ON c.period_id = p.period_id
+ORDER BY p.end_date DESC, p.label",
+    notes: "",
+    shapes: &[Shape::PLAIN],
+};
