@@ -58,6 +58,48 @@ const RULES: &[Rule] = &[
                      WHERE NOT EXISTS (SELECT 1 FROM sources s WHERE s.source_id = j.source_id)",
     },
     Rule {
+        check: "every grade's source can be followed (a web page, or an imported report and its line)",
+        violations: "SELECT a.short_name || ' ' || q.code || ': ' || s.location FROM judgments j
+                     JOIN sources s ON s.source_id = j.source_id
+                     JOIN areas a ON a.area_id = j.area_id JOIN questions q ON q.question_id = j.question_id
+                     WHERE NOT (s.kind = 'url' OR (j.report_id IS NOT NULL AND j.source_line IS NOT NULL))",
+    },
+    Rule {
+        check: "every grade is on an item its cycle graded, and every derived grade has trust low",
+        violations: "SELECT a.short_name || ' ' || q.code || CASE WHEN q.graded = 0 THEN ': item not graded'
+                            ELSE ': derived with trust ' || j.trust END
+                     FROM judgments j JOIN questions q ON q.question_id = j.question_id
+                     JOIN areas a ON a.area_id = j.area_id
+                     WHERE q.graded = 0 OR (j.derived = 1 AND j.trust <> 'low')",
+    },
+    Rule {
+        check: "where all 43 forces' pillar grades are held, they reproduce the published national count",
+        violations: "WITH national AS (SELECT area_id FROM areas WHERE kind = 'national'),
+                     tally AS (
+                       SELECT c.label, q.pillar, g.name, g.rank, gc.count AS published, gc.partial,
+                              (SELECT count(*) FROM judgments j JOIN areas f ON f.area_id = j.area_id
+                                WHERE f.kind = 'force' AND j.question_id = q.question_id
+                                  AND j.grade_id = g.grade_id) AS held,
+                              (SELECT count(*) FROM judgments j JOIN areas f ON f.area_id = j.area_id
+                                WHERE f.kind = 'force' AND j.question_id = q.question_id) AS forces_held
+                       FROM questions q JOIN cycles c ON c.cycle_id = q.cycle_id
+                       JOIN grades g ON g.scale_id = c.scale_id
+                       LEFT JOIN grade_counts gc ON gc.area_id = (SELECT area_id FROM national)
+                            AND gc.cycle_id = c.cycle_id AND gc.pillar IS q.pillar AND gc.grade_id = g.grade_id
+                       WHERE q.level = 'pillar')
+                     SELECT label || ' ' || pillar || ': held '
+                            || group_concat(CASE WHEN rank IS NOT NULL OR held > 0 OR published IS NOT NULL
+                                            THEN name || ' ' || held END, ', ' ORDER BY rank IS NULL, rank DESC)
+                            || '; published '
+                            || group_concat(CASE WHEN rank IS NOT NULL OR held > 0 OR published IS NOT NULL
+                                            THEN name || ' ' || ifnull(published, 'not stated') END,
+                                            ', ' ORDER BY rank IS NULL, rank DESC)
+                     FROM tally GROUP BY label, pillar
+                     HAVING count(published) > 0 AND max(ifnull(partial, 0)) = 0
+                        AND max(forces_held) = (SELECT count(*) FROM areas WHERE kind = 'force')
+                        AND sum(held <> ifnull(published, 0)) > 0",
+    },
+    Rule {
         check: "every area has an ONS code and a name",
         violations: "SELECT 'area ' || area_id || ' ' || ifnull(name, '?') FROM areas
                      WHERE code IS NULL OR trim(code) = '' OR name IS NULL OR trim(name) = ''",
@@ -240,21 +282,65 @@ mod tests {
                  USING (scale_id) WHERE s.code = 'peel-5' AND g.name = 'Adequate')
              WHERE area_id = (SELECT area_id FROM areas WHERE code = 'E23000008')
                AND question_id = (SELECT q.question_id FROM questions q JOIN cycles c USING (cycle_id)
-                                  WHERE c.year = 2016 AND q.pillar = 'effectiveness' AND q.code = 'overall')",
+                                     WHERE q.code = 'P16_EFFE')",
+            [],
+        )
+        .unwrap();
+        let failed: Vec<_> = run_checks(&conn).into_iter().filter(|f| !f.ok).collect();
+        let checks: Vec<&str> = failed.iter().map(|f| f.check).collect();
+        // Durham was the one Outstanding force, so the 2016 tally no longer holds either.
+        assert_eq!(
+            checks,
+            [
+                "every judgment's grade is on its cycle's scale",
+                "where all 43 forces' pillar grades are held, they reproduce the published national count"
+            ],
+            "{failed:?}"
+        );
+        assert!(
+            failed[0]
+                .detail
+                .contains("E23000008 2016 P16_EFFE: Adequate"),
+            "{failed:?}"
+        );
+    }
+
+    #[test]
+    fn a_tally_that_no_longer_matches_the_published_count_is_named() {
+        let conn = seeded();
+        // Kent's 2015 effectiveness was Good (HMIC's 2015 page); make it Outstanding.
+        conn.execute(
+            "UPDATE judgments SET grade_id = (SELECT g.grade_id FROM grades g JOIN grade_scales s
+                 USING (scale_id) WHERE s.code = 'peel-4' AND g.name = 'Outstanding')
+             WHERE area_id = (SELECT area_id FROM areas WHERE code = 'E23000032')
+               AND question_id = (SELECT question_id FROM questions WHERE code = 'P15_EFFE')",
             [],
         )
         .unwrap();
         let failed: Vec<_> = run_checks(&conn).into_iter().filter(|f| !f.ok).collect();
         assert_eq!(failed.len(), 1, "{failed:?}");
         assert_eq!(
-            failed[0].check,
-            "every judgment's grade is on its cycle's scale"
+            failed[0].detail,
+            "1 problem(s): 2015 effectiveness: held Outstanding 2, Good 23, Requires improvement 18, \
+             Inadequate 0; published Outstanding 1, Good 24, Requires improvement 18, Inadequate 0"
         );
-        assert!(
-            failed[0]
-                .detail
-                .contains("E23000008 2016 overall: Adequate"),
-            "{failed:?}"
+    }
+
+    #[test]
+    fn a_grade_whose_source_is_a_file_inside_peel_is_found() {
+        let conn = seeded();
+        conn.execute(
+            "UPDATE judgments SET source_id = (SELECT source_id FROM sources WHERE key = 'ref-forces')
+             WHERE question_id = (SELECT question_id FROM questions WHERE code = 'P16_LEGI')
+               AND area_id = (SELECT area_id FROM areas WHERE code = 'E23000032')",
+            [],
+        )
+        .unwrap();
+        let failed: Vec<_> = run_checks(&conn).into_iter().filter(|f| !f.ok).collect();
+        assert_eq!(failed.len(), 1, "{failed:?}");
+        assert_eq!(
+            failed[0].detail,
+            "1 problem(s): Kent P16_LEGI: seed/original/forces_england_wales_43.csv"
         );
     }
 

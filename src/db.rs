@@ -16,7 +16,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags};
 pub const SCHEMA_SQL: &str = include_str!("../schema.sql");
 
 /// The schema version this peel writes, kept in `PRAGMA user_version`.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// Steps that take a file from version `i + 1` to `i + 2`. Each runs in its own
 /// transaction together with the `user_version` bump. Released steps are never edited,
@@ -77,6 +77,247 @@ const MIGRATIONS: &[&str] = &[
      -- per-period totals are filled here rather than by period_metric_counts_added.
      INSERT INTO period_counts (period_id, metrics, figures)
      SELECT period_id, count(*), sum(figures) FROM period_metric_counts GROUP BY period_id",
+    // 2 -> 3: the whole grade record. Questions become items with normalised codes, a
+    // level, a graded flag and a series linking a question across cycles; judgments gain
+    // their own trust and a carried-over flag, and further sources (judgment_sources);
+    // grade counts gain partial, trust and note; views for coverage and tallies. The
+    // tables are rebuilt (SQLite cannot add CHECK constraints), with foreign keys off
+    // (see `migrate`). Ids are kept, so every reference still holds.
+    "DROP VIEW v_judgments;
+     DROP VIEW v_improvements;
+     CREATE TEMP TABLE item_codes (year INTEGER, pillar TEXT, old TEXT, code TEXT, series TEXT);
+     INSERT INTO item_codes VALUES
+       (2014, 'effectiveness', 'prevention', 'Q14_E1', 'Q14_E1'),
+       (2014, 'effectiveness', 'investigation', 'Q14_E2', 'Q14_E2'),
+       (2015, 'effectiveness', 'prevention', 'Q15_E1', 'Q15_E1'),
+       (2015, 'effectiveness', 'investigation', 'Q15_E2', 'Q15_E2'),
+       (2015, 'effectiveness', 'vulnerability', 'Q15_E3', 'Q15_E3'),
+       (2015, 'effectiveness', 'serious-organised-crime', 'Q15_E4', 'Q15_E4'),
+       (2016, 'effectiveness', 'prevention', 'Q16_E1', 'Q16_E1'),
+       (2016, 'effectiveness', 'investigation', 'Q16_E2', 'Q16_E2'),
+       (2016, 'effectiveness', 'vulnerability', 'Q16_E3', 'Q16_E3'),
+       (2016, 'effectiveness', 'serious-organised-crime', 'Q16_E4', 'Q16_E4'),
+       (2017, 'effectiveness', 'prevention', 'Q17_E1', 'Q16_E1'),
+       (2017, 'effectiveness', 'investigation', 'Q17_E2', 'Q16_E2'),
+       (2017, 'effectiveness', 'vulnerability', 'Q17_E3', 'Q16_E3'),
+       (2017, 'effectiveness', 'serious-organised-crime', 'Q17_E4', 'Q16_E4'),
+       (2017, 'efficiency', 'understanding-demand', 'Q17_F1', 'Q16_F1'),
+       (2017, 'efficiency', 'use-of-resources', 'Q17_F2', 'Q16_F2'),
+       (2017, 'efficiency', 'planning-for-future', 'Q17_F3', 'Q16_F3'),
+       (2017, 'legitimacy', 'fair-treatment', 'Q17_L1', 'Q16_L1'),
+       (2017, 'legitimacy', 'ethical-behaviour', 'Q17_L2', 'Q16_L2'),
+       (2017, 'legitimacy', 'workforce-fairness', 'Q17_L3', 'Q16_L3'),
+       (2018, 'effectiveness', 'prevention', 'Q18_E1', 'Q16_E1'),
+       (2018, 'effectiveness', 'investigation', 'Q18_E2', 'Q16_E2'),
+       (2018, 'effectiveness', 'vulnerability', 'Q18_E3', 'Q16_E3'),
+       (2018, 'effectiveness', 'serious-organised-crime', 'Q18_E4', 'Q16_E4'),
+       (2018, 'efficiency', 'use-of-resources', 'Q18_F1', 'Q18_F1'),
+       (2018, 'efficiency', 'planning-for-future', 'Q18_F2', 'Q18_F2'),
+       (2021, NULL, 'building-workforce', 'A21_WORK', 'A21_WORK'),
+       (2021, NULL, 'investigating-crime', 'A21_INV', 'A21_INV'),
+       (2021, NULL, 'responding-to-public', 'A21_RESP', 'A21_RESP'),
+       (2023, NULL, 'building-workforce', 'A23_WORK', 'A21_WORK'),
+       (2023, NULL, 'investigating-crime', 'A23_INV', 'A21_INV'),
+       (2023, NULL, 'leadership', 'A23_LEAD', 'A23_LEAD'),
+       (2023, NULL, 'managing-offenders', 'A23_OFF', 'A21_OFF'),
+       (2023, NULL, 'police-powers', 'A23_PPT', 'A23_PPT'),
+       (2023, NULL, 'preventing-crime', 'A23_PREV', 'A23_PREV'),
+       (2023, NULL, 'protecting-vulnerable', 'A23_VULN', 'A21_VULN'),
+       (2023, NULL, 'responding-to-public', 'A23_RESP', 'A21_RESP');
+     CREATE TABLE questions_new (
+    question_id INTEGER PRIMARY KEY,
+    cycle_id    INTEGER NOT NULL REFERENCES cycles (cycle_id),
+    level       TEXT NOT NULL CHECK (level IN ('pillar', 'question', 'area')),
+    pillar      TEXT CHECK (pillar IN ('effectiveness', 'efficiency', 'legitimacy')),
+    code        TEXT NOT NULL UNIQUE CHECK (code <> '' AND code NOT GLOB '*[^A-Za-z0-9_]*'),
+    wording     TEXT NOT NULL CHECK (wording <> ''),
+    graded      INTEGER NOT NULL DEFAULT 1 CHECK (graded IN (0, 1)),
+    series      TEXT NOT NULL CHECK (series <> ''),
+    CHECK ((level = 'area') = (pillar IS NULL))
+);;
+     INSERT INTO questions_new (question_id, cycle_id, level, pillar, code, wording, graded, series)
+     SELECT q.question_id, q.cycle_id,
+            CASE WHEN q.pillar IS NULL THEN 'area' WHEN q.code = 'overall' THEN 'pillar' ELSE 'question' END,
+            q.pillar,
+            CASE WHEN q.code = 'overall'
+                 THEN 'P' || substr(c.year, 3, 2) || '_'
+                      || CASE q.pillar WHEN 'effectiveness' THEN 'EFFE' WHEN 'efficiency' THEN 'EFFI' ELSE 'LEGI' END
+                 ELSE coalesce(m.code, 'Q_OLD_' || q.question_id) END,
+            q.wording,
+            CASE WHEN c.year = 2014 AND q.code = 'overall' AND q.pillar IN ('effectiveness', 'legitimacy')
+                 THEN 0 ELSE 1 END,
+            CASE WHEN q.code = 'overall'
+                 THEN 'P14_' || CASE q.pillar WHEN 'effectiveness' THEN 'EFFE' WHEN 'efficiency' THEN 'EFFI' ELSE 'LEGI' END
+                 ELSE coalesce(m.series, 'Q_OLD_' || q.question_id) END
+     FROM questions q JOIN cycles c ON c.cycle_id = q.cycle_id
+     LEFT JOIN item_codes m ON m.year = c.year AND m.pillar IS q.pillar AND m.old = q.code;
+     DROP TABLE item_codes;
+     DROP TABLE questions;
+     ALTER TABLE questions_new RENAME TO questions;
+     CREATE INDEX questions_cycle ON questions (cycle_id, level, pillar);
+     CREATE INDEX questions_series ON questions (series);
+     CREATE TABLE judgments_new (
+    judgment_id  INTEGER PRIMARY KEY,
+    area_id      INTEGER NOT NULL REFERENCES areas (area_id),
+    question_id  INTEGER NOT NULL REFERENCES questions (question_id),
+    grade_id     INTEGER NOT NULL REFERENCES grades (grade_id),
+    source_id    INTEGER NOT NULL REFERENCES sources (source_id),
+    report_id    INTEGER REFERENCES reports (report_id) ON DELETE CASCADE,
+    source_line  INTEGER CHECK (source_line IS NULL OR source_line > 0),
+    trust        TEXT NOT NULL CHECK (trust IN ('high', 'medium-high', 'medium', 'low')),
+    cited        INTEGER NOT NULL DEFAULT 0 CHECK (cited IN (0, 1)),
+    derived      INTEGER NOT NULL DEFAULT 0 CHECK (derived IN (0, 1)),
+    carried_over INTEGER NOT NULL DEFAULT 0 CHECK (carried_over IN (0, 1)),
+    note         TEXT,
+    UNIQUE (area_id, question_id),
+    CHECK (derived = 0 OR trust = 'low')
+);;
+     INSERT INTO judgments_new (judgment_id, area_id, question_id, grade_id, source_id, report_id,
+                                source_line, trust, cited, derived, carried_over, note)
+     SELECT j.judgment_id, j.area_id, j.question_id, j.grade_id, j.source_id, j.report_id,
+            j.source_line, CASE WHEN j.derived = 1 THEN 'low' ELSE s.trust END, j.cited, j.derived, 0, j.note
+     FROM judgments j JOIN sources s ON s.source_id = j.source_id;
+     DROP TABLE judgments;
+     ALTER TABLE judgments_new RENAME TO judgments;
+     CREATE INDEX judgments_question ON judgments (question_id, grade_id);
+     CREATE INDEX judgments_report ON judgments (report_id);
+     CREATE TABLE judgment_sources (
+    judgment_id INTEGER NOT NULL REFERENCES judgments (judgment_id) ON DELETE CASCADE,
+    source_id   INTEGER NOT NULL REFERENCES sources (source_id),
+    trust       TEXT NOT NULL CHECK (trust IN ('high', 'medium-high', 'medium', 'low')),
+    derived     INTEGER NOT NULL DEFAULT 0 CHECK (derived IN (0, 1)),
+    note        TEXT,
+    PRIMARY KEY (judgment_id, source_id),
+    CHECK (derived = 0 OR trust = 'low')
+) WITHOUT ROWID;;
+     CREATE TABLE grade_counts_new (
+    grade_count_id INTEGER PRIMARY KEY,
+    area_id   INTEGER NOT NULL REFERENCES areas (area_id),
+    cycle_id  INTEGER NOT NULL REFERENCES cycles (cycle_id),
+    pillar    TEXT CHECK (pillar IN ('effectiveness', 'efficiency', 'legitimacy')),
+    grade_id  INTEGER NOT NULL REFERENCES grades (grade_id),
+    count     INTEGER NOT NULL CHECK (count >= 0),
+    partial   INTEGER NOT NULL DEFAULT 0 CHECK (partial IN (0, 1)),
+    trust     TEXT NOT NULL CHECK (trust IN ('high', 'medium-high', 'medium', 'low')),
+    source_id INTEGER NOT NULL REFERENCES sources (source_id),
+    note      TEXT
+);;
+     INSERT INTO grade_counts_new (grade_count_id, area_id, cycle_id, pillar, grade_id, count, partial,
+                                   trust, source_id, note)
+     SELECT gc.grade_count_id, gc.area_id, gc.cycle_id, gc.pillar, gc.grade_id, gc.count, 0, s.trust,
+            gc.source_id, NULL
+     FROM grade_counts gc JOIN sources s ON s.source_id = gc.source_id;
+     DROP TABLE grade_counts;
+     ALTER TABLE grade_counts_new RENAME TO grade_counts;
+     CREATE UNIQUE INDEX grade_counts_key ON grade_counts (area_id, cycle_id, ifnull(pillar, ''), grade_id);
+     CREATE VIEW v_judgments AS
+SELECT a.code        AS area_code,
+       a.short_name  AS area_name,
+       a.kind        AS area_kind,
+       c.year        AS year,
+       c.label       AS cycle,
+       q.level       AS level,
+       q.pillar      AS pillar,
+       q.code        AS question_code,
+       q.wording     AS question,
+       q.series      AS series,
+       g.name        AS grade,
+       g.rank        AS grade_rank,
+       s.code        AS scale,
+       CASE WHEN j.report_id IS NOT NULL
+            THEN 'report: ' || (SELECT r.title FROM reports r WHERE r.report_id = j.report_id)
+                 || ' (' || a.short_name || ')' || ifnull(', line ' || j.source_line, '')
+            ELSE src.location END AS source,
+       (SELECT group_concat(os.location, char(10)) FROM judgment_sources js
+          JOIN sources os ON os.source_id = js.source_id
+         WHERE js.judgment_id = j.judgment_id) AS other_sources,
+       j.trust       AS trust,
+       j.derived     AS derived,
+       j.carried_over AS carried_over,
+       j.cited       AS cited,
+       j.report_id   AS report_id,
+       j.source_line AS source_line,
+       j.note        AS note
+FROM judgments j
+JOIN areas a         ON a.area_id = j.area_id
+JOIN questions q     ON q.question_id = j.question_id
+JOIN cycles c        ON c.cycle_id = q.cycle_id
+JOIN grades g        ON g.grade_id = j.grade_id
+JOIN grade_scales s  ON s.scale_id = g.scale_id
+JOIN sources src     ON src.source_id = j.source_id;;
+     CREATE VIEW v_item_coverage AS
+SELECT c.year        AS year,
+       c.label       AS cycle,
+       q.level       AS level,
+       q.pillar      AS pillar,
+       q.code        AS question_code,
+       q.wording     AS question,
+       q.series      AS series,
+       (SELECT count(*) FROM judgments j JOIN areas f ON f.area_id = j.area_id AND f.kind = 'force'
+         WHERE j.question_id = q.question_id) AS forces_held,
+       (SELECT count(*) FROM judgments j JOIN areas f ON f.area_id = j.area_id AND f.kind = 'force'
+         JOIN grades g ON g.grade_id = j.grade_id
+         WHERE j.question_id = q.question_id AND g.rank IS NULL) AS not_graded,
+       (SELECT count(*) FROM areas f WHERE f.kind = 'force') AS forces,
+       (SELECT group_concat(short_name, ', ') FROM (
+          SELECT f.short_name FROM areas f
+          WHERE f.kind = 'force' AND NOT EXISTS (
+            SELECT 1 FROM judgments j WHERE j.area_id = f.area_id AND j.question_id = q.question_id)
+          ORDER BY f.short_name)) AS forces_not_held
+FROM questions q
+JOIN cycles c ON c.cycle_id = q.cycle_id
+WHERE q.graded = 1;;
+     CREATE VIEW v_grade_tally AS
+SELECT n.code AS area_code, n.short_name AS area_name, 'national' AS scope,
+       c.year AS year, c.label AS cycle, q.pillar AS pillar, g.name AS grade, g.rank AS grade_rank,
+       (SELECT count(*) FROM judgments j JOIN areas f ON f.area_id = j.area_id AND f.kind = 'force'
+         WHERE j.question_id = q.question_id AND j.grade_id = g.grade_id) AS held,
+       (SELECT count(*) FROM judgments j JOIN areas f ON f.area_id = j.area_id AND f.kind = 'force'
+         WHERE j.question_id = q.question_id) AS forces_held,
+       gc.count AS published,
+       gc.partial AS published_partial,
+       (SELECT location FROM sources WHERE source_id = gc.source_id) AS published_source
+FROM questions q
+JOIN cycles c ON c.cycle_id = q.cycle_id
+JOIN grades g ON g.scale_id = c.scale_id
+JOIN areas n ON n.kind = 'national'
+LEFT JOIN grade_counts gc ON gc.area_id = n.area_id AND gc.cycle_id = c.cycle_id
+                         AND gc.pillar IS q.pillar AND gc.grade_id = g.grade_id
+WHERE q.level = 'pillar' AND q.graded = 1
+UNION ALL
+SELECT a.code, a.short_name, 'force',
+       c.year, c.label, NULL, g.name, g.rank,
+       (SELECT count(*) FROM judgments j JOIN questions q ON q.question_id = j.question_id
+         WHERE j.area_id = a.area_id AND q.cycle_id = c.cycle_id AND q.level = 'area'
+           AND j.grade_id = g.grade_id),
+       NULL,
+       gc.count,
+       gc.partial,
+       (SELECT location FROM sources WHERE source_id = gc.source_id)
+FROM areas a
+CROSS JOIN cycles c
+JOIN grades g ON g.scale_id = c.scale_id
+LEFT JOIN grade_counts gc ON gc.area_id = a.area_id AND gc.cycle_id = c.cycle_id
+                         AND gc.pillar IS NULL AND gc.grade_id = g.grade_id
+WHERE a.kind = 'force' AND c.has_pillars = 0;;
+     CREATE VIEW v_improvements AS
+SELECT a.code        AS area_code,
+       a.short_name  AS area_name,
+       a.kind        AS area_kind,
+       c.year        AS year,
+       c.label       AS cycle,
+       q.pillar      AS pillar,
+       q.code        AS question_code,
+       q.wording     AS question,
+       i.ordinal     AS ordinal,
+       i.text        AS text,
+       r.title       AS report,
+       i.source_line AS source_line
+FROM improvement_areas i
+JOIN reports r   ON r.report_id = i.report_id
+JOIN areas a     ON a.area_id = r.area_id
+JOIN questions q ON q.question_id = i.question_id
+JOIN cycles c    ON c.cycle_id = q.cycle_id;",
 ];
 
 /// Why a database file could not be used.
@@ -420,6 +661,7 @@ pub fn open(path: &Path, access: Access) -> Result<Connection, DbError> {
 /// Creates the current schema in an empty database and stamps its version.
 pub fn create_schema(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute_batch(SCHEMA_SQL)?;
+    load_documentation(conn)?;
     conn.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     Ok(())
 }
@@ -434,14 +676,61 @@ fn migrate(conn: &Connection, from: i64) -> rusqlite::Result<()> {
 }
 
 fn migrate_steps(conn: &Connection, from: i64) -> rusqlite::Result<()> {
-    for (i, step) in MIGRATIONS.iter().enumerate() {
-        let target = i as i64 + 2;
-        if target <= from {
-            continue;
+    // Steps rebuild tables others refer to, which SQLite allows only with foreign keys
+    // off (the setting cannot change inside a transaction); each step checks them before
+    // it commits instead.
+    conn.pragma_update(None, "foreign_keys", false)?;
+    let result = (|| {
+        for (i, step) in MIGRATIONS.iter().enumerate() {
+            let target = i as i64 + 2;
+            if target <= from {
+                continue;
+            }
+            conn.execute_batch(&format!(
+                "BEGIN IMMEDIATE; {step}; PRAGMA user_version = {target};"
+            ))?;
+            let dangling: i64 =
+                conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+                    r.get(0)
+                })?;
+            if dangling > 0 {
+                return Err(rusqlite::Error::SqliteFailure(
+                    rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY),
+                    Some(format!(
+                        "migrating to version {target} left {dangling} broken references"
+                    )),
+                ));
+            }
+            load_documentation(conn)?;
+            conn.execute_batch("COMMIT")?;
         }
-        conn.execute_batch(&format!(
-            "BEGIN IMMEDIATE; {step}; PRAGMA user_version = {target}; COMMIT;"
-        ))?;
+        Ok(())
+    })();
+    if result.is_err() && !conn.is_autocommit() {
+        let _ = conn.execute_batch("ROLLBACK");
+    }
+    conn.pragma_update(None, "foreign_keys", true)?;
+    result
+}
+
+/// What every table, view and column means (`seed/documentation.csv`), kept with the
+/// schema it describes.
+const DOCUMENTATION_CSV: &str = include_str!("../seed/documentation.csv");
+
+/// Writes the `documentation` table for the current schema, replacing what was there.
+pub fn load_documentation(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute("DELETE FROM documentation", [])?;
+    let mut reader = csv::Reader::from_reader(DOCUMENTATION_CSV.as_bytes());
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO documentation (object, column_name, kind, meaning, unit, allowed_values)
+         VALUES (?1, nullif(?2, ''), ?3, ?4, nullif(?5, ''), nullif(?6, ''))",
+    )?;
+    for record in reader.records() {
+        // The file is compiled in and checked by the tests; a bad row is a build mistake.
+        let r = record.map_err(|e| {
+            rusqlite::Error::InvalidParameterName(format!("seed/documentation.csv: {e}"))
+        })?;
+        insert.execute(rusqlite::params![&r[0], &r[1], &r[2], &r[3], &r[4], &r[5]])?;
     }
     Ok(())
 }
@@ -479,13 +768,16 @@ mod tests {
         assert_eq!(MIGRATIONS.len() as i64 + 1, SCHEMA_VERSION);
     }
 
+    /// schema.sql as peel 0.1 shipped it (schema version 2), for migration tests.
+    const SCHEMA_V2: &str = include_str!("../tests/fixtures/schema-v2.sql");
+
     #[test]
     fn a_version_1_file_gets_the_partial_report_index() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("v1.db");
         {
             let c = Connection::open(&path).unwrap();
-            create_schema(&c).unwrap();
+            c.execute_batch(SCHEMA_V2).unwrap();
             // Version 1 indexed every figure's report_id and kept no counts.
             c.execute_batch(
                 "DROP INDEX metric_values_report;
@@ -508,7 +800,7 @@ mod tests {
         let version: i64 = conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .unwrap();
-        assert_eq!(version, 2);
+        assert_eq!(version, SCHEMA_VERSION);
         let sql: String = conn
             .query_row(
                 "SELECT sql FROM sqlite_schema WHERE name = 'metric_values_report'",
@@ -527,6 +819,136 @@ mod tests {
         // must still write to the file.
         assert_eq!(foreign_triggers(&conn).unwrap(), Vec::<String>::new());
         ensure_only_peels_triggers(&conn).unwrap();
+    }
+
+    #[test]
+    fn a_version_2_file_keeps_its_grades_under_the_new_item_codes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v2.db");
+        {
+            let c = Connection::open(&path).unwrap();
+            c.execute_batch(SCHEMA_V2).unwrap();
+            // Peel 0.1's shapes: 'overall' pillar questions, word codes, file sources.
+            c.execute_batch(
+                "INSERT INTO sources (key, kind, location, title, trust)
+                 VALUES ('url:k', 'url', 'https://example.org/kent', 'Kent page', 'high'),
+                        ('news', 'file', 'seed/original/news.csv', 'news list', 'medium-high');
+                 INSERT INTO areas (code, slug, name, short_name, kind, country)
+                 VALUES ('K04000001', 'ew', 'E&W', 'E&W', 'national', 'England and Wales');
+                 INSERT INTO areas (code, slug, name, short_name, kind, parent_id, country)
+                 VALUES ('E23000032', 'kent', 'Kent Police', 'Kent', 'force', 1, 'England');
+                 INSERT INTO grade_scales (code, name) VALUES ('peel-4', 'four'), ('peel-5', 'five');
+                 INSERT INTO grades (scale_id, name, rank, meaning)
+                 VALUES (1, 'Good', 3, 'g'), (1, 'Outstanding', 4, 'o'), (2, 'Adequate', 3, 'a');
+                 INSERT INTO cycles (year, label, scale_id, has_pillars)
+                 VALUES (2017, '2017', 1, 1), (2023, '2023-25', 2, 0);
+                 INSERT INTO questions (cycle_id, pillar, code, wording)
+                 VALUES (1, 'legitimacy', 'overall', 'How legitimate?'),
+                        (1, 'efficiency', 'use-of-resources', 'Use of resources'),
+                        (2, NULL, 'leadership', 'Leadership and force management');
+                 INSERT INTO judgments (area_id, question_id, grade_id, source_id, derived)
+                 VALUES (2, 1, 2, 1, 0), (2, 2, 1, 2, 1), (2, 3, 3, 1, 0);
+                 INSERT INTO grade_counts (area_id, cycle_id, pillar, grade_id, count, source_id)
+                 VALUES (1, 1, 'legitimacy', 2, 1, 1);
+                 PRAGMA user_version = 2;",
+            )
+            .unwrap();
+        }
+        let conn = open(&path, Access::ReadWrite).unwrap();
+        let rows: Vec<(String, String, String, String, i64, i64)> = conn
+            .prepare(
+                "SELECT question_code, level, series, trust, derived, carried_over FROM v_judgments
+                 ORDER BY question_code",
+            )
+            .unwrap()
+            .query_map([], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            })
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let expected = [
+            ("A23_LEAD", "area", "A23_LEAD", "high", 0, 0),
+            ("P17_LEGI", "pillar", "P14_LEGI", "high", 0, 0),
+            // A derived grade is low, whatever its file's trust was.
+            ("Q17_F2", "question", "Q16_F2", "low", 1, 0),
+        ];
+        let expected: Vec<_> = expected
+            .iter()
+            .map(|(a, b, c, d, e, f)| {
+                (
+                    a.to_string(),
+                    b.to_string(),
+                    c.to_string(),
+                    d.to_string(),
+                    *e,
+                    *f,
+                )
+            })
+            .collect();
+        assert_eq!(rows, expected);
+        let (trust, partial): (String, i64) = conn
+            .query_row("SELECT trust, partial FROM grade_counts", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        assert_eq!((trust.as_str(), partial), ("high", 0));
+        let broken: i64 = conn
+            .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(broken, 0);
+        let fk: i64 = conn
+            .pragma_query_value(None, "foreign_keys", |r| r.get(0))
+            .unwrap();
+        assert_eq!(fk, 1, "foreign keys are back on after the migration");
+        let documented: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM documentation WHERE object = 'v_item_coverage'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(documented > 1, "the documentation describes the new views");
+    }
+
+    /// Every table and view with its columns (name, type, not null, key), and every index
+    /// and trigger name: what a migrated file must share with a new one.
+    fn shape(conn: &Connection) -> Vec<String> {
+        conn.prepare(
+            "SELECT s.type || ' ' || s.name || ifnull(' ' || c.name || ' ' || c.type || ' '
+                    || c.\"notnull\" || ' ' || c.pk, '')
+             FROM sqlite_schema s LEFT JOIN pragma_table_info(s.name) c
+             WHERE s.name NOT LIKE 'sqlite_%' ORDER BY 1",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+    }
+
+    #[test]
+    fn a_migrated_file_has_the_shape_of_a_new_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        {
+            let c = Connection::open(&path).unwrap();
+            c.execute_batch(SCHEMA_V2).unwrap();
+            c.pragma_update(None, "user_version", 2).unwrap();
+        }
+        let migrated = open(&path, Access::ReadWrite).unwrap();
+        let new = memory();
+        create_schema(&new).unwrap();
+        assert_eq!(shape(&migrated), shape(&new));
     }
 
     #[test]

@@ -39,7 +39,6 @@ const CYCLES: SeedFile = seed_file!("cycles.csv");
 const ITEMS: SeedFile = seed_file!("items.csv");
 const METRICS: SeedFile = seed_file!("metrics.csv");
 const METRIC_VALUES: SeedFile = seed_file!("metric_values.csv");
-const DOCUMENTATION: SeedFile = seed_file!("documentation.csv");
 
 /// The grade record, loaded in this order through `peel import grades`'s own code: the
 /// audited record as it is, then the older project files' grades (a grade seen in both
@@ -135,16 +134,6 @@ struct SourceRow {
     licence: String,
     trust: String,
     note: String,
-}
-
-#[derive(Deserialize)]
-struct DocumentationRow {
-    object: String,
-    column_name: String,
-    kind: String,
-    meaning: String,
-    unit: String,
-    allowed_values: String,
 }
 
 #[derive(Deserialize)]
@@ -291,22 +280,6 @@ fn load_reference(tx: &Transaction<'_>) -> Result<()> {
         if changed == 0 {
             bail!("{}: no source names {location}", SOURCES.name);
         }
-    }
-
-    for (line, r) in rows::<DocumentationRow>(&DOCUMENTATION)? {
-        tx.execute(
-            "INSERT INTO documentation (object, column_name, kind, meaning, unit, allowed_values)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![
-                r.object,
-                none_if_empty(&r.column_name),
-                r.kind,
-                r.meaning,
-                none_if_empty(&r.unit),
-                none_if_empty(&r.allowed_values)
-            ],
-        )
-        .map_err(at(&DOCUMENTATION, line))?;
     }
 
     // Parents precede their children in areas.csv.
