@@ -602,7 +602,39 @@ fn run_query(global: &GlobalArgs, args: &RunArgs) -> Result<()> {
         (true, Format::Table | Format::Markdown | Format::Chart) => SourcesMode::Footnotes,
         (true, _) => SourcesMode::Column,
     };
+    if format == Format::Json {
+        return write_json_document(&call, &conn, sources);
+    }
     write_results(format, &options, |sink| call.run(&conn, sink, sources))
+}
+
+/// `peel run --format json`: one document holding the query, its arguments, the notes
+/// (what the answer covers, how arguments were read) and every result set, so a program
+/// gets the caveats with the rows. The notes still go to stderr as well.
+fn write_json_document(
+    call: &queries::Call,
+    conn: &Connection,
+    sources: SourcesMode,
+) -> Result<()> {
+    let mut head = serde_json::Map::new();
+    head.insert("query".into(), call.query.name.clone().into());
+    let arguments: serde_json::Map<String, serde_json::Value> = call
+        .bindings
+        .iter()
+        .map(|b| (b.name.clone(), b.shown.clone().into()))
+        .collect();
+    head.insert("arguments".into(), arguments.into());
+    head.insert("notes".into(), call.notes.clone().into());
+    let mut out = stdout_writer();
+    let result = {
+        let mut sink = output::json_document(&mut out, head);
+        call.run(conn, sink.as_mut(), sources)
+            .map_err(anyhow::Error::from)
+            .and_then(|_| Ok(sink.finish()?))
+    };
+    let flushed = out.flush();
+    result?;
+    Ok(flushed?)
 }
 
 /// `peel save NAME SQL`: check and store a query in the file.

@@ -133,6 +133,11 @@ pub trait RowSink {
     /// How the next result set would like to be charted; called before `begin`. Only the
     /// chart format uses it.
     fn hint(&mut self, _hint: &ChartHint) {}
+    /// Called once after the last result set: closes what spans them all (a JSON
+    /// document). Most formats have nothing to close.
+    fn finish(&mut self) -> io::Result<()> {
+        Ok(())
+    }
     /// Lines printed after a result set (`--with-sources`): a title and numbered items.
     /// Formats meant for reading print them; formats meant for programs carry the same
     /// facts in a column instead, and ignore this.
@@ -167,12 +172,14 @@ pub fn fitted_sink<'w>(
             columns: Vec::new(),
             rows: 0,
             lines: false,
+            document: None,
         }),
         Format::Jsonl => Box::new(Json {
             out,
             columns: Vec::new(),
             rows: 0,
             lines: true,
+            document: None,
         }),
         Format::Table => Box::new(table::Table::new(out, options.clone(), max_width)),
         Format::Line => Box::new(Line {
@@ -268,6 +275,36 @@ struct Json<'w> {
     columns: Vec<String>,
     rows: usize,
     lines: bool,
+    document: Option<Document>,
+}
+
+/// One JSON document around every result set of a query (see [`json_document`]).
+struct Document {
+    /// The members before `results`, already serialised: `"query":"force","notes":[...]`.
+    head: String,
+    /// Result sets begun so far.
+    sets: usize,
+}
+
+/// A JSON sink that writes one document for a whole query, so that programs can read
+/// any query with one parse: `{<head members>, "results": [[rows of the first result],
+/// [rows of the second], ...]}`. `head` holds the members that come first (the query's
+/// name, its arguments, its notes on what the result covers). Call
+/// [`RowSink::finish`] after the last result set.
+pub fn json_document<'w>(
+    out: &'w mut dyn Write,
+    head: serde_json::Map<String, serde_json::Value>,
+) -> Box<dyn RowSink + 'w> {
+    let members = serde_json::Value::Object(head).to_string();
+    // `{"a":1}` without its closing brace, so "results" can follow.
+    let head = members[..members.len() - 1].to_string();
+    Box::new(Json {
+        out,
+        columns: Vec::new(),
+        rows: 0,
+        lines: false,
+        document: Some(Document { head, sets: 0 }),
+    })
 }
 
 /// Writes a value as a JSON scalar: integers and finite reals as numbers, NULL (and the
@@ -301,12 +338,41 @@ impl Json<'_> {
     }
 }
 
+impl Json<'_> {
+    /// Opens the document before its first result set.
+    fn open_document(&mut self) -> io::Result<()> {
+        if let Some(d) = &self.document
+            && d.sets == 0
+        {
+            let comma = if d.head.len() > 1 { "," } else { "" };
+            write!(self.out, "{}{comma}\"results\":[", d.head)?;
+        }
+        Ok(())
+    }
+}
+
 impl RowSink for Json<'_> {
     fn begin(&mut self, columns: &[String]) -> io::Result<()> {
         self.columns = columns.to_vec();
         self.rows = 0;
+        self.open_document()?;
+        if let Some(d) = &mut self.document {
+            if d.sets > 0 {
+                self.out.write_all(b",\n")?;
+            }
+            d.sets += 1;
+        }
         if !self.lines {
             self.out.write_all(b"[")?;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self) -> io::Result<()> {
+        if self.document.is_some() {
+            self.open_document()?;
+            self.out.write_all(b"]}\n")?;
+            self.out.flush()?;
         }
         Ok(())
     }
