@@ -318,8 +318,8 @@ fn grade_summary_line(s: &import::grades::GradeSummary, dry_run: bool) -> String
     let mut parts = Vec::new();
     if s.grades_added + s.grades_confirmed + s.grades_already_held + s.grades_replaced > 0 {
         parts.push(format!(
-            "{} new, {} already held from another source (source added), {} already held",
-            plural(s.grades_added as u64, "grade"),
+            "{}, {} already held from another source (source added), {} already held",
+            plural(s.grades_added as u64, "new grade"),
             s.grades_confirmed,
             s.grades_already_held
         ));
@@ -333,8 +333,8 @@ fn grade_summary_line(s: &import::grades::GradeSummary, dry_run: bool) -> String
     }
     if s.counts_added + s.counts_already_held + s.counts_replaced > 0 {
         parts.push(format!(
-            "{} new, {} already held, {} replaced",
-            plural(s.counts_added as u64, "count"),
+            "{}, {} already held, {} replaced",
+            plural(s.counts_added as u64, "new count"),
             s.counts_already_held,
             s.counts_replaced
         ));

@@ -73,7 +73,8 @@ SELECT (SELECT short_name FROM me) AS area_name, i.cycle, i.pillar, i.code AS qu
             THEN pv.previous_scale || ' to ' || h.scale || ': compared by rank on the ' || h.scale || ' scale'
        END AS scale_note,
        h.trust, h.derived, h.carried_over,
-       h.source || ifnull(char(10) || h.other_sources, '') AS _sources
+       h.source || CASE WHEN h.derived = 1 THEN ' (the grade is derived from it, not stated)' ELSE '' END
+       || ifnull(char(10) || h.other_sources, '') AS _sources
 FROM items i
 LEFT JOIN held h ON h.question_code = i.code
 LEFT JOIN previous pv ON pv.code = i.code AND pv.n = 1
@@ -188,7 +189,8 @@ pub const GRADES: CannedQuery = CannedQuery {
        CASE WHEN j.level = 'pillar' THEN j.pillar ELSE j.question_code END AS question,
        j.grade || CASE WHEN j.derived = 1 THEN ' (derived)' ELSE '' END AS grade,
        (SELECT q.question_id FROM questions q WHERE q.code = j.question_code) AS question_order,
-       j.source || ifnull(char(10) || j.other_sources, '') AS _sources
+       j.source || CASE WHEN j.derived = 1 THEN ' (the grade is derived from it, not stated)' ELSE '' END
+       || ifnull(char(10) || j.other_sources, '') AS _sources
 FROM v_judgments j
 WHERE j.year = :year AND j.area_kind = 'force' AND (:pillar IS NULL OR j.pillar = :pillar)
 ORDER BY j.area_name, question_order",
@@ -240,8 +242,10 @@ macro_rules! grade_pairs {
          b.cycle AS to_cycle, b.grade AS to_grade, b.scale AS to_scale, b.derived AS to_derived,
          b.carried_over AS carried_over,
          CASE WHEN b.year >= a.year THEN b.scale ELSE a.scale END AS common_scale,
-         a.source || ifnull(char(10) || a.other_sources, '') || char(10)
-           || b.source || ifnull(char(10) || b.other_sources, '') AS _sources
+         a.source || CASE WHEN a.derived = 1 THEN ' (the grade is derived from it, not stated)' ELSE '' END
+       || ifnull(char(10) || a.other_sources, '') || char(10)
+           || b.source || CASE WHEN b.derived = 1 THEN ' (the grade is derived from it, not stated)' ELSE '' END
+       || ifnull(char(10) || b.other_sources, '') AS _sources
   FROM a JOIN b ON b.area_code = a.area_code AND b.series = a.series
 ), ranked AS (
   SELECT p.*,
@@ -429,7 +433,8 @@ pub const GRADED: CannedQuery = CannedQuery {
     ],
     example: "inadequate 2016",
     sql: "SELECT j.area_code, j.area_name, j.cycle, j.pillar, j.question_code, j.question, j.grade,
-       j.trust, j.derived, j.carried_over, j.source || ifnull(char(10) || j.other_sources, '') AS _sources
+       j.trust, j.derived, j.carried_over, j.source || CASE WHEN j.derived = 1 THEN ' (the grade is derived from it, not stated)' ELSE '' END
+       || ifnull(char(10) || j.other_sources, '') AS _sources
 FROM v_judgments j
 WHERE j.grade = :grade AND j.area_kind = 'force' AND (:year IS NULL OR j.year = :year)
   AND (:pillar IS NULL OR j.pillar = :pillar)
@@ -475,7 +480,8 @@ SELECT j.area_name, j.pillar, j.question_code, j.cycle, j.grade, j.previous_cycl
             THEN j.previous_scale || ' to ' || j.scale || ': compared by rank on the ' || j.scale || ' scale'
        END AS scale_note,
        j.trust, j.derived, j.carried_over,
-       j.source || ifnull(char(10) || j.other_sources, '') AS _sources
+       j.source || CASE WHEN j.derived = 1 THEN ' (the grade is derived from it, not stated)' ELSE '' END
+       || ifnull(char(10) || j.other_sources, '') AS _sources
 FROM j
 LEFT JOIN grade_scales cs ON cs.code = j.scale
 LEFT JOIN grades pg ON pg.scale_id = cs.scale_id AND pg.name = j.previous_grade
