@@ -8,7 +8,9 @@
 //!   counts per force and financial quarter, from which peel also derives financial-year
 //!   totals and rates per 1,000 population (stored as derived values with a note).
 //!
-//! Names are resolved through [`crate::resolve`], like canned-query arguments, and each
+//! Every row is written through the one loader ([`crate::load`]): its figure statement,
+//! and the periods, metrics and sources a file introduces. Names are resolved through
+//! [`crate::resolve`], like canned-query arguments, and each
 //! distinct text only once. Rows are never held: memory grows with the number of distinct
 //! names (and, for the Home Office layout, with forces x offences x years for the annual
 //! totals), not with the file. Nothing here prints; the caller shows the summary, notes
@@ -528,12 +530,15 @@ impl<'c> Import<'c> {
         if let Some(&id) = self.names.period_ids.get(&spec.label.to_lowercase()) {
             return Ok(id);
         }
-        self.conn
-            .prepare_cached(
-                "INSERT INTO periods (label, kind, start_date, end_date) VALUES (?1, ?2, ?3, ?4)",
-            )?
-            .execute(params![spec.label, spec.kind, spec.start, spec.end])?;
-        let id = self.conn.last_insert_rowid();
+        let id = crate::load::insert_period(
+            self.conn,
+            &crate::load::NewPeriod {
+                label: &spec.label,
+                kind: spec.kind,
+                start: spec.start.as_deref(),
+                end: &spec.end,
+            },
+        )?;
         self.names
             .add_period(id, spec.label.clone(), spec.start.clone(), spec.end.clone());
         self.summary.periods_created.push(spec.label.clone());
@@ -549,13 +554,16 @@ impl<'c> Import<'c> {
         higher_is_better: Option<i64>,
         definition: &str,
     ) -> rusqlite::Result<usize> {
-        self.conn
-            .prepare_cached(
-                "INSERT INTO metrics (code, name, unit, higher_is_better, definition)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?
-            .execute(params![code, name, unit, higher_is_better, definition])?;
-        let id = self.conn.last_insert_rowid();
+        let id = crate::load::insert_metric(
+            self.conn,
+            &crate::load::NewMetric {
+                code,
+                name,
+                unit,
+                higher_is_better,
+                definition,
+            },
+        )?;
         self.summary.metrics_created.push(code.to_string());
         Ok(self.names.add_metric(id, code, name, unit.to_string()))
     }
@@ -736,12 +744,19 @@ impl<'c> Import<'c> {
         {
             return Ok(id);
         }
-        self.conn.execute(
-            "INSERT INTO sources (key, kind, location, title, trust, note, sha256)
-             VALUES (?1, ?2, ?3, ?3, ?4, ?5, ?6)",
-            params![key, kind, t, self.opts.trust, note, sha],
-        )?;
-        Ok(self.conn.last_insert_rowid())
+        crate::load::insert_source(
+            self.conn,
+            &crate::load::NewSource {
+                key: &key,
+                kind,
+                location: t,
+                title: t,
+                trust: &self.opts.trust,
+                note: Some(&note),
+                sha256: sha.as_deref(),
+                ..crate::load::NewSource::default()
+            },
+        )
     }
 
     /// Stores one value. A value already stored for the same metric, area and period is
@@ -768,9 +783,10 @@ impl<'c> Import<'c> {
             stmt.raw_bind_parameter(3, area)?;
             stmt.raw_bind_parameter(4, value)?;
             stmt.raw_bind_parameter(5, source)?;
-            stmt.raw_bind_parameter(6, line)?;
-            stmt.raw_bind_parameter(7, derived)?;
-            stmt.raw_bind_parameter(8, note)?;
+            // 6 is the report: a CSV figure has none.
+            stmt.raw_bind_parameter(7, line)?;
+            stmt.raw_bind_parameter(8, derived)?;
+            stmt.raw_bind_parameter(9, note)?;
             stmt.raw_execute()
         };
         let changed = match bind(&mut self.insert) {
@@ -813,20 +829,15 @@ impl<'c> Import<'c> {
         derived: i64,
         note: Option<&str>,
     ) -> Result<(), CsvError> {
-        let existing: (i64, f64, Option<i64>, String) = self
-            .conn
-            .prepare_cached(
-                "SELECT v.value_id, v.value, v.source_line, s.location
-                 FROM metric_values v JOIN sources s ON s.source_id = v.source_id
-                 WHERE v.metric_id = ?1 AND v.period_id = ?2 AND v.area_id = ?3",
-            )
-            .and_then(|mut s| {
-                s.query_row(params![metric, period, area], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-                })
-            })
+        let existing = crate::load::stored_value(self.conn, metric, period, area)
+            .and_then(|v| v.ok_or(rusqlite::Error::QueryReturnedNoRows))
             .map_err(|e| self.fail_at(origin, format!("database: {e}")))?;
-        let (value_id, old, old_line, location) = existing;
+        let crate::load::StoredValue {
+            value_id,
+            value: old,
+            source_line: old_line,
+            location,
+        } = existing;
         let metric_code = self
             .names
             .metrics
@@ -851,14 +862,22 @@ impl<'c> Import<'c> {
                 ),
             ));
         }
-        self.conn
-            .prepare_cached(
-                "UPDATE metric_values SET value = ?2, source_id = ?3, report_id = NULL,
-                        source_line = ?4, derived = ?5, note = ?6
-                 WHERE value_id = ?1",
-            )
-            .and_then(|mut s| s.execute(params![value_id, value, source, line, derived, note]))
-            .map_err(|e| self.fail_at(origin, format!("database: {e}")))?;
+        crate::load::replace_value(
+            self.conn,
+            value_id,
+            &crate::load::NewValue {
+                metric_id: metric,
+                period_id: period,
+                area_id: area,
+                value,
+                source_id: source,
+                report_id: None,
+                source_line: line,
+                derived,
+                note,
+            },
+        )
+        .map_err(|e| self.fail_at(origin, format!("database: {e}")))?;
         self.summary.replaced += 1;
         Ok(())
     }
@@ -1108,13 +1127,21 @@ fn load(
             }
             Some((id, _)) => (id, true),
             None => {
-                tx.execute(
-                    "INSERT INTO sources (key, kind, location, title, trust, note, sha256)
-                     VALUES (?1, 'file', ?2, ?3, ?4, 'CSV file imported by peel import csv', ?5)",
-                    params![source_key, file, file_name, opts.trust, sha],
+                let id = crate::load::insert_source(
+                    &tx,
+                    &crate::load::NewSource {
+                        key: &source_key,
+                        kind: "file",
+                        location: file,
+                        title: &file_name,
+                        trust: &opts.trust,
+                        note: Some("CSV file imported by peel import csv"),
+                        sha256: Some(sha),
+                        ..crate::load::NewSource::default()
+                    },
                 )
                 .map_err(sql_error)?;
-                (tx.last_insert_rowid(), false)
+                (id, false)
             }
         };
         let first_new_id: i64 = tx
@@ -1130,15 +1157,14 @@ fn load(
             Vec::new()
         };
         let insert = tx
-            .prepare(if deferred {
-                "INSERT INTO metric_values (metric_id, period_id, area_id, value, source_id,
-                                            source_line, derived, note)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+            .prepare(&if deferred {
+                crate::load::INSERT_VALUE.to_string()
             } else {
-                "INSERT INTO metric_values (metric_id, period_id, area_id, value, source_id,
-                                            source_line, derived, note)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-                 ON CONFLICT (metric_id, period_id, area_id) DO NOTHING"
+                format!(
+                    "{}{}",
+                    crate::load::INSERT_VALUE,
+                    crate::load::ON_CONFLICT_SKIP
+                )
             })
             .map_err(sql_error)?;
         let mut import = Import {
