@@ -315,8 +315,16 @@ SELECT CASE WHEN max(level) = 'pillar' THEN max(pillar) || ' (' || max(from_item
 FROM ranked
 GROUP BY series
 UNION ALL
-SELECT 'no force has a grade held on the same question in both ' || fc.label || ' and ' || tc.label
-       || ' (questions are followed across years only where HMICFRS kept them: `peel run items`)'
+SELECT CASE WHEN NOT EXISTS (
+              SELECT 1 FROM questions qa JOIN questions qb ON qb.series = qa.series
+              WHERE qa.cycle_id = fc.cycle_id AND qb.cycle_id = tc.cycle_id
+                AND qa.graded = 1 AND qb.graded = 1 AND (:pillar IS NULL OR qa.pillar = :pillar))
+            THEN fc.label || ' and ' || tc.label || ' share no graded question: HMICFRS changed what it graded'
+                 || CASE WHEN fc.has_pillars <> tc.has_pillars
+                         THEN ' (pillars gave way to areas of policing in 2021/22)' ELSE '' END
+                 || '; see peel run items'
+            ELSE 'no force has a grade held on the same question in both ' || fc.label || ' and ' || tc.label
+       END
 FROM cycles fc, cycles tc
 WHERE fc.year = :from_year AND tc.year = :to_year AND NOT EXISTS (SELECT 1 FROM pairs)
 UNION ALL
