@@ -628,4 +628,32 @@ mod tests {
         let err = parse(text.as_bytes()).unwrap_err();
         assert!(err.message.len() < 200, "{}", err.message.len());
     }
+
+    proptest::proptest! {
+        /// Whatever the bytes, reading them gives rows or one error with a line: never a
+        /// panic, and never an error message longer than a line on a terminal or two.
+        #[test]
+        fn any_bytes_read_or_fail_cleanly(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..400)) {
+            if let Err(e) = parse(&bytes) {
+                proptest::prop_assert!(e.line >= 1);
+                proptest::prop_assert!(e.message.len() < 400, "{}", e.message);
+            }
+        }
+
+        /// Cells of any text in the minimal layout: read, or one error naming the line.
+        #[test]
+        fn any_cells_in_the_minimal_layout_read_or_fail_cleanly(
+            cells in proptest::collection::vec("[ -~]{0,20}", 5)
+        ) {
+            let mut w = csv::Writer::from_writer(Vec::new());
+            w.write_record(["force", "cycle", "item", "grade", "source_url"]).unwrap();
+            w.write_record(&cells).unwrap();
+            let text = w.into_inner().unwrap();
+            match parse(&text) {
+                Ok(GradeFile::Grades(Layout::Minimal, rows)) => proptest::prop_assert_eq!(rows[0].line, 2),
+                Ok(other) => proptest::prop_assert!(false, "{other:?}"),
+                Err(e) => proptest::prop_assert_eq!(e.line, 2, "{}", e),
+            }
+        }
+    }
 }
