@@ -167,6 +167,7 @@ CREATE TABLE judgment_sources (
     source_id   INTEGER NOT NULL REFERENCES sources (source_id),
     trust       TEXT NOT NULL CHECK (trust IN ('high', 'medium-high', 'medium', 'low')),
     derived     INTEGER NOT NULL DEFAULT 0 CHECK (derived IN (0, 1)),
+    source_line INTEGER CHECK (source_line IS NULL OR source_line > 0),
     note        TEXT,
     PRIMARY KEY (judgment_id, source_id),
     CHECK (derived = 0 OR trust = 'low')
@@ -329,8 +330,10 @@ SELECT a.code        AS area_code,
             THEN 'report: ' || (SELECT r.title FROM reports r WHERE r.report_id = j.report_id)
                  || ' (' || a.short_name || ')' || ifnull(', line ' || j.source_line, '')
             ELSE src.location END AS source,
-       (SELECT group_concat(os.location, char(10)) FROM judgment_sources js
-          JOIN sources os ON os.source_id = js.source_id
+       (SELECT group_concat(coalesce('report: ' || (SELECT r.title FROM reports r WHERE r.source_id = js.source_id)
+                                    || ' (' || a.short_name || ')' || ifnull(', line ' || js.source_line, ''),
+                                    os.location), char(10))
+          FROM judgment_sources js JOIN sources os ON os.source_id = js.source_id
          WHERE js.judgment_id = j.judgment_id) AS other_sources,
        j.trust       AS trust,
        j.derived     AS derived,

@@ -256,6 +256,7 @@ struct Held {
     source_id: i64,
     location: String,
     from_report: bool,
+    source_line: Option<i64>,
     trust: String,
     derived: bool,
     cited: bool,
@@ -265,7 +266,7 @@ struct Held {
 fn held(conn: &Connection, area_id: i64, item_id: i64) -> rusqlite::Result<Option<Held>> {
     conn.prepare_cached(
         "SELECT j.judgment_id, j.grade_id, g.name, j.source_id, s.location, j.report_id,
-                j.trust, j.derived, j.note, j.cited
+                j.trust, j.derived, j.note, j.cited, j.source_line
          FROM judgments j JOIN grades g ON g.grade_id = j.grade_id
          JOIN sources s ON s.source_id = j.source_id
          WHERE j.area_id = ?1 AND j.question_id = ?2",
@@ -282,6 +283,7 @@ fn held(conn: &Connection, area_id: i64, item_id: i64) -> rusqlite::Result<Optio
             derived: r.get::<_, i64>(7)? == 1,
             note: r.get(8)?,
             cited: r.get::<_, i64>(9)? == 1,
+            source_line: r.get(10)?,
         })
     })
     .optional()
@@ -316,14 +318,14 @@ pub fn judgment(
     }
     let new = standing(j.derived, j.trust, j.cited, j.report_id.is_some());
     if new > standing(h.derived, &h.trust, h.cited, h.from_report) {
-        add_further_source(
-            conn,
-            h.id,
-            h.source_id,
-            &h.trust,
-            h.derived,
-            h.note.as_deref(),
-        )?;
+        let held = Further {
+            source_id: h.source_id,
+            trust: &h.trust,
+            derived: h.derived,
+            source_line: h.source_line,
+            note: h.note.as_deref(),
+        };
+        add_further_source(conn, h.id, &held)?;
         conn.prepare_cached(
             "DELETE FROM judgment_sources WHERE judgment_id = ?1 AND source_id = ?2",
         )?
@@ -346,7 +348,14 @@ pub fn judgment(
             j.note
         ])?;
     } else {
-        add_further_source(conn, h.id, j.source_id, j.trust, j.derived, j.note)?;
+        let new = Further {
+            source_id: j.source_id,
+            trust: j.trust,
+            derived: j.derived,
+            source_line: j.source_line,
+            note: j.note,
+        };
+        add_further_source(conn, h.id, &new)?;
         if j.carried_over {
             conn.prepare_cached("UPDATE judgments SET carried_over = 1 WHERE judgment_id = ?1")?
                 .execute([h.id])?;
@@ -355,19 +364,32 @@ pub fn judgment(
     Ok(Judged::Confirmed)
 }
 
+/// A further source of a judgment's grade, as `judgment_sources` keeps it.
+struct Further<'a> {
+    source_id: i64,
+    trust: &'a str,
+    derived: bool,
+    source_line: Option<i64>,
+    note: Option<&'a str>,
+}
+
 fn add_further_source(
     conn: &Connection,
     judgment_id: i64,
-    source_id: i64,
-    trust: &str,
-    derived: bool,
-    note: Option<&str>,
+    f: &Further<'_>,
 ) -> rusqlite::Result<()> {
     conn.prepare_cached(
-        "INSERT INTO judgment_sources (judgment_id, source_id, trust, derived, note)
-         VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
+        "INSERT INTO judgment_sources (judgment_id, source_id, trust, derived, source_line, note)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
     )?
-    .execute(params![judgment_id, source_id, trust, derived, note])?;
+    .execute(params![
+        judgment_id,
+        f.source_id,
+        f.trust,
+        f.derived,
+        f.source_line,
+        f.note
+    ])?;
     Ok(())
 }
 
@@ -419,8 +441,9 @@ fn write_judgment(
     Ok(())
 }
 
-/// Before a report's judgments go with it: a judgment another source also states stays,
-/// with the best of those sources as its own.
+/// Before a report goes: a judgment it states that another source also states stays,
+/// with the best of those sources as its own; and the report is removed from the further
+/// sources of judgments others state.
 pub fn keep_judgments_stated_elsewhere(conn: &Connection, report_id: i64) -> rusqlite::Result<()> {
     let ids: Vec<i64> = conn
         .prepare(
@@ -430,26 +453,52 @@ pub fn keep_judgments_stated_elsewhere(conn: &Connection, report_id: i64) -> rus
         .query_map([report_id], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
     for id in ids {
-        let (source_id, trust, derived, note): (i64, String, i64, Option<String>) = conn
+        let (source_id, trust, derived, line, note): (
+            i64,
+            String,
+            i64,
+            Option<i64>,
+            Option<String>,
+        ) = conn
             .prepare_cached(
-                "SELECT source_id, trust, derived, note FROM judgment_sources
+                "SELECT source_id, trust, derived, source_line, note FROM judgment_sources
                  WHERE judgment_id = ?1
                  ORDER BY derived, CASE trust WHEN 'high' THEN 0 WHEN 'medium-high' THEN 1
                                               WHEN 'medium' THEN 2 ELSE 3 END, source_id
                  LIMIT 1",
             )?
-            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+            .query_row([id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?;
+        // The report that states it, when the promoted source is another imported report.
+        let other_report: Option<i64> = conn
+            .prepare_cached("SELECT report_id FROM reports WHERE source_id = ?1")?
+            .query_row([source_id], |r| r.get(0))
+            .optional()?;
         conn.prepare_cached(
-            "UPDATE judgments SET source_id = ?2, report_id = NULL, source_line = NULL, trust = ?3,
-                    derived = ?4, cited = 0, note = ?5
+            "UPDATE judgments SET source_id = ?2, report_id = ?3, source_line = ?4, trust = ?5,
+                    derived = ?6, cited = 0, note = ?7
              WHERE judgment_id = ?1",
         )?
-        .execute(params![id, source_id, trust, derived, note])?;
+        .execute(params![
+            id,
+            source_id,
+            other_report,
+            line,
+            trust,
+            derived,
+            note
+        ])?;
         conn.prepare_cached(
             "DELETE FROM judgment_sources WHERE judgment_id = ?1 AND source_id = ?2",
         )?
         .execute(params![id, source_id])?;
     }
+    conn.prepare_cached(
+        "DELETE FROM judgment_sources
+         WHERE source_id = (SELECT source_id FROM reports WHERE report_id = ?1)",
+    )?
+    .execute([report_id])?;
     Ok(())
 }
 

@@ -20,37 +20,67 @@ fn query(db: &std::path::Path, sql: &str) -> Vec<Vec<String>> {
 fn the_default_database_holds_the_seed_reports_judgments() {
     let dir = tempfile::tempdir().unwrap();
     let db = seeded_db(dir.path());
+    // 2015: the overall grade (line 48) and the four question grades (lines 74, 84, 104,
+    // 116) are the report's own. 2014: the report cites the 2014 crime inspection's Good for
+    // prevention (line 76) and investigation (line 86). The 2014 force page
+    // (peel_grades_2014_2025.csv, Q14_E1 and Q14_E3, trust high) states its own grades, so it
+    // stays the source of Q14_E1, with the report as a further source; for Q14_E2 the only
+    // other source is a page of trust medium (peel_grades_confirmed_additions.csv), so the
+    // report (trust high) is the source and the grade is marked cited.
     let rows = query(
         &db,
-        "SELECT year, question_code, grade, cited FROM v_judgments
+        "SELECT year, question_code, grade, cited, ifnull(source_line, '') FROM v_judgments
          WHERE area_code = 'E23000023' AND pillar = 'effectiveness' AND year IN (2014, 2015)
          ORDER BY year, question_code",
     );
     assert_eq!(
         rows,
         [
-            ["2014", "investigation", "Good", "1"],
-            ["2014", "prevention", "Good", "1"],
-            ["2015", "investigation", "Requires improvement", "0"],
-            ["2015", "overall", "Requires improvement", "0"],
-            ["2015", "prevention", "Good", "0"],
-            ["2015", "serious-organised-crime", "Good", "0"],
-            ["2015", "vulnerability", "Requires improvement", "0"]
+            ["2014", "Q14_E1", "Good", "0", ""],
+            ["2014", "Q14_E2", "Good", "1", "86"],
+            ["2014", "Q14_E3", "Good", "0", ""],
+            ["2015", "P15_EFFE", "Requires improvement", "0", "48"],
+            ["2015", "Q15_E1", "Good", "0", "74"],
+            ["2015", "Q15_E2", "Requires improvement", "0", "84"],
+            ["2015", "Q15_E3", "Requires improvement", "0", "104"],
+            ["2015", "Q15_E4", "Good", "0", "116"]
         ]
     );
-    // The overall grade is printed on line 48, and the report is now its source.
+    let cited = query(
+        &db,
+        "SELECT s.location, r.title, js.trust FROM judgments j
+         JOIN areas a ON a.area_id = j.area_id JOIN questions q ON q.question_id = j.question_id
+         JOIN sources s ON s.source_id = j.source_id
+         JOIN judgment_sources js ON js.judgment_id = j.judgment_id
+         JOIN reports r ON r.source_id = js.source_id
+         WHERE a.code = 'E23000023' AND q.code = 'Q14_E1'",
+    );
+    assert_eq!(
+        cited,
+        [[
+            "http://www.justiceinspectorates.gov.uk/hmic/cambridgeshire/",
+            "PEEL: Police effectiveness 2015",
+            "high"
+        ]]
+    );
+    // The overall grade is printed on line 48, and the report is now its source; the force
+    // page that also states it (peel_pillar_judgments_2015_2018.csv line 3) is kept as a
+    // further source.
     let row = &query(
         &db,
-        "SELECT source, source_line, note FROM v_judgments
+        "SELECT source, source_line, other_sources FROM v_judgments
          WHERE area_code = 'E23000023' AND year = 2015 AND pillar = 'effectiveness'
-           AND question_code = 'overall'",
+           AND level = 'pillar'",
     )[0];
     assert_eq!(
         row[0],
-        "seed/reports/peel-effectiveness-2015-cambridgeshire.txt"
+        "report: PEEL: Police effectiveness 2015 (Cambridgeshire), line 48"
     );
     assert_eq!(row[1], "48");
-    assert!(row[2].contains("peel-2015/cambridgeshire"), "{row:?}");
+    assert_eq!(
+        row[2],
+        "http://www.justiceinspectorates.gov.uk/hmic/peel-assessments/peel-2015/cambridgeshire/"
+    );
 }
 
 #[test]
@@ -170,25 +200,25 @@ fn the_default_database_holds_the_seed_reports_areas_for_improvement() {
         rows,
         [
             [
-                "prevention",
+                "Q15_E1",
                 "1",
                 "404",
                 "The constabulary should use evidence of 'what works' drawn f"
             ],
             [
-                "investigation",
+                "Q15_E2",
                 "1",
                 "544",
                 "The constabulary should ensure that there is regular and act"
             ],
             [
-                "investigation",
+                "Q15_E2",
                 "2",
                 "545",
                 "The constabulary should improve its ability to retrieve digi"
             ],
             [
-                "serious-organised-crime",
+                "Q15_E4",
                 "1",
                 "677",
                 "The constabulary should improve the awareness of organised c"

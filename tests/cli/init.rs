@@ -17,7 +17,7 @@ fn init_builds_a_database_that_passes_integrity_checks() {
     // foreign_key_check prints its header and no rows when nothing is wrong.
     assert_eq!(
         text,
-        "integrity_check\nok\ntable,rowid,parent,fkid\nuser_version\n2\n"
+        "integrity_check\nok\ntable,rowid,parent,fkid\nuser_version\n3\n"
     );
 }
 

@@ -65,25 +65,11 @@ fn grades_2016_effectiveness_is_a_grid_with_durham_outstanding_and_bedfordshire_
 
 #[test]
 fn grade_counts_2016_match_the_published_national_counts() {
-    // peel_2016_effectiveness_all43.csv counted by hand, and seed/grade_counts.csv lines
-    // 14 to 17 (HMIC's published national counts).
+    // peel_2016_effectiveness_all43.csv counted by hand (P16_EFFE of all 43 forces), and
+    // seed/national_grade_counts.csv "2016,Effectiveness,1,28,,13,1" (HMIC's published
+    // national counts).
     let (_d, db) = seeded();
-    let (rows, _) = run_csv(&db, &["grade-counts", "2016"]);
-    let overall: Vec<(String, String, String)> = rows[1..]
-        .iter()
-        .filter(|r| r[1] == "effectiveness" && r[2] == "overall")
-        .map(|r| (r[3].clone(), r[5].clone(), r[6].clone()))
-        .collect();
-    let expect = |g: &str, n: &str| (g.to_string(), n.to_string(), n.to_string());
-    assert_eq!(
-        overall,
-        [
-            expect("Outstanding", "1"),
-            expect("Good", "28"),
-            expect("Requires improvement", "13"),
-            expect("Inadequate", "1")
-        ]
-    );
+    let (rows, err) = run_csv(&db, &["grade-counts", "2016"]);
     assert_eq!(
         rows[0],
         [
@@ -92,9 +78,57 @@ fn grade_counts_2016_match_the_published_national_counts() {
             "question_code",
             "grade",
             "grade_rank",
-            "forces",
-            "published"
+            "held",
+            "forces_held",
+            "published",
+            "held_vs_published"
         ]
+    );
+    let pick = |pillar: &str, item: &str| -> Vec<Vec<String>> {
+        rows[1..]
+            .iter()
+            .filter(|r| r[1] == pillar && r[2] == item)
+            .map(|r| {
+                vec![
+                    r[3].clone(),
+                    r[5].clone(),
+                    r[6].clone(),
+                    r[7].clone(),
+                    r[8].clone(),
+                ]
+            })
+            .collect()
+    };
+    let expect = |g: &str, n: &str| [g, n, "43", n, "same"].map(String::from).to_vec();
+    assert_eq!(
+        pick("effectiveness", "P16_EFFE"),
+        [
+            expect("Outstanding", "1"),
+            expect("Good", "28"),
+            expect("Requires improvement", "13"),
+            expect("Inadequate", "1")
+        ]
+    );
+    // peel_national_grade_counts_additions.csv "2016,Legitimacy,2,36,,5,0": the 43 forces'
+    // P16_LEGI grades in the seed grade files count the same.
+    assert_eq!(
+        pick("legitimacy", "P16_LEGI"),
+        [
+            expect("Outstanding", "2"),
+            expect("Good", "36"),
+            expect("Requires improvement", "5"),
+            expect("Inadequate", "0")
+        ]
+    );
+    assert!(
+        err.contains("2016 effectiveness: held grades of 43 of 43 forces; held = published (Outstanding 1, Good 28, Requires improvement 13, Inadequate 1)"),
+        "{err}"
+    );
+    // No national count of 2016 efficiency grades is held (seed/national_grade_counts.csv
+    // and the additions file have none).
+    assert!(
+        err.contains("2016 efficiency: grades held for 43 of 43 forces; the database holds no national count for it"),
+        "{err}"
     );
 }
 
@@ -208,22 +242,58 @@ fn force_cambs_is_cambridgeshire_with_grades_and_figures() {
     // Two results: the grades, then the figures.
     let (grades, figures) = text.split_once("\narea_name,metric,").unwrap();
     let grades = csv_rows(grades);
-    // peel_pillar_judgments_2015_2018.csv lines 9 and 12: effectiveness RI in 2017, Good
-    // in 2018.
-    let eff = row(&grades, "pillar", "effectiveness");
+    // The latest cycle with a grade for Cambridgeshire is 2023-25, which graded 9 areas
+    // (seed/items.csv, A23_*): every one is listed, "not known" where no grade is held.
+    assert_eq!(grades.len(), 1 + 9, "{grades:?}");
+    assert!(column(&grades, "cycle").iter().all(|c| c == "2023-25"));
+    // peel_grades_2014_2025.csv (trust high) and peel_question_and_area_judgments.csv
+    // line 36: police powers and public treatment, Outstanding; a new area in 2023-25, so
+    // nothing earlier to compare with.
+    let powers = row(&grades, "question_code", "A23_PPT");
     assert_eq!(
         (
-            eff("cycle"),
-            eff("grade"),
-            eff("previous_grade"),
-            eff("direction")
+            powers("grade"),
+            powers("trust"),
+            powers("derived"),
+            powers("previous_grade"),
+            powers("direction")
         ),
         (
-            "2018/19".into(),
-            "Good".into(),
-            "Requires improvement".into(),
-            "up".into()
+            "Outstanding".into(),
+            "high".into(),
+            "0".into(),
+            "".into(),
+            "".into()
         )
+    );
+    // Responding to the public (series A21_RESP): no 2023-25 grade held; 2021/22 was
+    // Requires improvement (peel_grades_2014_2025.csv, A21_RESP). No direction without
+    // both grades.
+    let responding = row(&grades, "question_code", "A23_RESP");
+    assert_eq!(
+        (
+            responding("grade"),
+            responding("previous_cycle"),
+            responding("previous_grade"),
+            responding("direction")
+        ),
+        (
+            "not known".into(),
+            "2021/22".into(),
+            "Requires improvement".into(),
+            "".into()
+        )
+    );
+    // peel_area_grade_counts_2021_2025.csv: Cambridgeshire 2023-25 "outstanding 1; good 2;
+    // adequate 2; requires improvement 1; inadequate 2", 8 areas.
+    let err = stderr(&out);
+    assert!(
+        err.contains("Cambridgeshire 2023-25: 1 of 9 graded areas held in the database"),
+        "{err}"
+    );
+    assert!(
+        err.contains("HMICFRS published counts for Cambridgeshire 2023-25: Outstanding 1, Good 2, Adequate 2, Requires improvement 1, Inadequate 2 (8 areas); held here: Outstanding 1 (not the same"),
+        "{err}"
     );
     let figures = csv_rows(&format!("area_name,metric,{figures}"));
     // ons_pfa_population_mye2018.csv: "E23000023,Cambridgeshire,852500,339200".
@@ -353,28 +423,67 @@ fn grade_changes_by_rank_and_the_scale_change_note() {
     // Good then Requires improvement.
     let (_d, db) = seeded();
     let (rows, err) = run_csv(&db, &["grade-changes", "2016", "2017", "effectiveness"]);
-    let beds = row(&rows, "area_name", "Bedfordshire");
+    // Items pair by series: the pillar grade P16_EFFE with P17_EFFE, and each question
+    // Q16_En with Q17_En, so a force can have several rows; pick by force and item.
+    let pair = |area: &str, from_item: &str| {
+        let name = rows[0].iter().position(|c| c == "area_name").unwrap();
+        let item = rows[0].iter().position(|c| c == "from_item").unwrap();
+        let r = rows[1..]
+            .iter()
+            .find(|r| r[name] == area && r[item] == from_item)
+            .unwrap_or_else(|| panic!("no row for {area} {from_item}: {rows:?}"));
+        let header = rows[0].clone();
+        let r = r.clone();
+        move |c: &str| r[header.iter().position(|h| h == c).unwrap()].clone()
+    };
+    let beds = pair("Bedfordshire", "P16_EFFE");
     assert_eq!(
         (
+            beds("to_item"),
             beds("from_grade"),
             beds("to_grade"),
             beds("direction"),
             beds("steps")
         ),
         (
+            "P17_EFFE".into(),
             "Inadequate".into(),
             "Requires improvement".into(),
             "up".into(),
             "1".into()
         )
     );
-    let cambs = row(&rows, "area_name", "Cambridgeshire");
+    let cambs = pair("Cambridgeshire", "P16_EFFE");
     assert_eq!(
-        (cambs("question_code"), cambs("direction")),
-        ("overall".into(), "down".into())
+        (cambs("to_item"), cambs("direction"), cambs("steps")),
+        ("P17_EFFE".into(), "down".into(), "-1".into())
     );
     assert!(column(&rows, "pillar").iter().all(|p| p == "effectiveness"));
-    assert_eq!(err, "");
+    // Counted by hand over the seed grade files (peel_grades_2014_2025.csv,
+    // grades_project_files.csv, peel_grades_confirmed_additions.csv): 41 forces hold both
+    // P16_EFFE and P17_EFFE; 9 went up (Bedfordshire, Dyfed-Powys, Hampshire,
+    // Hertfordshire, Leicestershire, Nottinghamshire, South Yorkshire, Staffordshire,
+    // Sussex), 6 down (Cambridgeshire, Greater Manchester, Gwent, Warwickshire, West
+    // Mercia, West Midlands), 26 the same.
+    assert!(
+        err.contains(
+            "effectiveness (P16_EFFE to P17_EFFE): 41 of 43 forces graded in both years are compared (9 up, 6 down, 26 the same)"
+        ),
+        "{err}"
+    );
+    let pillar_rows: Vec<String> = column(&rows, "from_item")
+        .into_iter()
+        .filter(|i| i == "P16_EFFE")
+        .collect();
+    assert_eq!(pillar_rows.len(), 9 + 6);
+    // Questions: Bedfordshire Q16_E1 Inadequate to Q17_E1 Requires improvement is the only
+    // move among the 6 forces holding both.
+    assert!(
+        err.contains(
+            "Q16_E1 to Q17_E1: 6 of 43 forces graded in both years are compared (1 up, 0 down, 5 the same)"
+        ),
+        "{err}"
+    );
 
     let (rows, err) = run_csv(&db, &["grade-changes", "2018/19", "2023"]);
     assert_eq!(rows.len(), 1);
@@ -387,42 +496,87 @@ fn grade_changes_by_rank_and_the_scale_change_note() {
 
 #[test]
 fn history_notes_the_change_of_scale() {
-    // Cambridgeshire has peel-4 grades (2015 to 2018/19) and a 2023-25 peel-5 grade
-    // (peel_question_and_area_judgments.csv line 36: police powers, Outstanding).
+    // Cambridgeshire has peel-4 grades (2014 to 2018/19) and peel-5 grades (2021/22 areas in
+    // peel_grades_2014_2025.csv, and 2023-25: peel_question_and_area_judgments.csv line 36,
+    // police powers, Outstanding).
     let (_d, db) = seeded();
     let (rows, err) = run_csv(&db, &["history", "cambs"]);
     assert!(
         err.contains("span the 2019/2021 change of scale (peel-4 to peel-5"),
         "{err}"
     );
-    let powers = row(&rows, "question_code", "police-powers");
+    let powers = row(&rows, "question_code", "A23_PPT");
     assert_eq!(
-        (powers("cycle"), powers("grade")),
-        ("2023-25".into(), "Outstanding".into())
+        (powers("cycle"), powers("grade"), powers("trust")),
+        ("2023-25".into(), "Outstanding".into(), "high".into())
     );
-    assert_eq!(rows[0].last().map(String::as_str), Some("derived"));
+    assert_eq!(
+        &rows[0][rows[0].len() - 3..],
+        ["trust", "derived", "carried_over"]
+    );
+    // peel_pillar_judgments_2015_2018.csv lines 9 and 12: effectiveness Requires
+    // improvement in 2017, Good in 2018/19 (P17_EFFE and P18_EFFE, one series).
+    let eff = row(&rows, "question_code", "P18_EFFE");
+    assert_eq!(
+        (
+            eff("cycle"),
+            eff("grade"),
+            eff("previous_cycle"),
+            eff("previous_grade"),
+            eff("direction")
+        ),
+        (
+            "2018/19".into(),
+            "Good".into(),
+            "2017".into(),
+            "Requires improvement".into(),
+            "up".into()
+        )
+    );
 }
 
 #[test]
 fn graded_lists_forces_given_a_grade() {
-    // peel_2017_legitimacy_all43.csv: six forces requires improvement in 2017.
+    // peel_2017_legitimacy_all43.csv: six forces requires improvement in 2017 (P17_LEGI).
+    // The question grades follow the pillar grade, from peel_grades_2014_2025.csv: Q17_L1
+    // Cleveland; Q17_L2 Cleveland, Devon and Cornwall; Q17_L3 Cleveland, Lancashire.
     let (_d, db) = seeded();
     let (rows, err) = run_csv(&db, &["graded", "RI", "2017", "legitimacy"]);
+    let listed: Vec<(String, String)> = column(&rows, "question_code")
+        .into_iter()
+        .zip(column(&rows, "area_name"))
+        .collect();
+    let expect = |q: &str, a: &str| (q.to_string(), a.to_string());
     assert_eq!(
-        column(&rows, "area_name"),
+        listed,
         [
-            "City of London",
-            "Cleveland",
-            "Northamptonshire",
-            "Warwickshire",
-            "West Mercia",
-            "West Midlands"
+            expect("P17_LEGI", "City of London"),
+            expect("P17_LEGI", "Cleveland"),
+            expect("P17_LEGI", "Northamptonshire"),
+            expect("P17_LEGI", "Warwickshire"),
+            expect("P17_LEGI", "West Mercia"),
+            expect("P17_LEGI", "West Midlands"),
+            expect("Q17_L1", "Cleveland"),
+            expect("Q17_L2", "Cleveland"),
+            expect("Q17_L2", "Devon and Cornwall"),
+            expect("Q17_L3", "Cleveland"),
+            expect("Q17_L3", "Lancashire")
         ]
     );
     assert!(
         err.contains("grade \"RI\" is Requires improvement"),
         "{err}"
     );
+    // What each count is out of: all 43 forces hold a P17_LEGI grade; 5, 6 and 4 forces
+    // hold a Q17_L1, Q17_L2 and Q17_L3 grade.
+    for note in [
+        "2017 legitimacy: 6 Requires improvement among the 43 of 43 forces held",
+        "2017 Q17_L1: 1 Requires improvement among the 5 of 43 forces held",
+        "2017 Q17_L2: 2 Requires improvement among the 6 of 43 forces held",
+        "2017 Q17_L3: 2 Requires improvement among the 4 of 43 forces held",
+    ] {
+        assert!(err.contains(note), "{note}: {err}");
+    }
 }
 
 #[test]
@@ -467,12 +621,9 @@ fn improvements_come_from_imported_reports() {
     let (rows, _) = run_csv(&db, &["improvements", "cambs"]);
     assert_eq!(
         column(&rows, "question_code"),
-        [
-            "prevention",
-            "investigation",
-            "investigation",
-            "serious-organised-crime"
-        ]
+        // 2015 questions E1 (prevention), E2 (investigation), E4 (serious and organised
+        // crime): seed/items.csv.
+        ["Q15_E1", "Q15_E2", "Q15_E2", "Q15_E4"]
     );
     assert_eq!(column(&rows, "text")[0], text);
     let (rows, _) = run_csv(&db, &["improvements", "durham"]);
@@ -525,8 +676,20 @@ fn catalogue_queries_describe_the_database() {
         (y2021("cycle"), y2021("scale")),
         ("2021/22".into(), "peel-5".into())
     );
-    // 2014: the two crime-inspection grades the seed report cites (lines 76 and 86).
-    assert_eq!(row(&rows, "year", "2014")("judgments"), "2");
+    // 2014: 124 grades of 30 forces on the 8 items HMIC graded (seed/items.csv: P14_EFFI,
+    // Q14_E1 to Q14_E3, Q14_F0 to Q14_F3; effectiveness overall and legitimacy were not
+    // graded), counted by force and item over peel_grades_2014_2025.csv and
+    // peel_grades_confirmed_additions.csv. The two crime-inspection grades the seed report
+    // cites (lines 76 and 86) are among them, not extra.
+    let y2014 = row(&rows, "year", "2014");
+    assert_eq!(
+        (
+            y2014("graded_items"),
+            y2014("judgments"),
+            y2014("forces_graded")
+        ),
+        ("8".into(), "124".into(), "30".into())
+    );
 }
 
 #[test]
@@ -616,7 +779,7 @@ fn injection_attempts_are_just_values_and_change_nothing() {
 #[test]
 fn saved_queries_travel_with_the_file() {
     let (dir, db) = seeded();
-    let sql = "-- default :grade = Good\nSELECT area_name FROM v_judgments WHERE year = CAST(:year AS INTEGER) AND pillar = 'effectiveness' AND question_code = 'overall' AND grade = :grade ORDER BY area_name";
+    let sql = "-- default :grade = Good\nSELECT area_name FROM v_judgments WHERE year = CAST(:year AS INTEGER) AND pillar = 'effectiveness' AND level = 'pillar' AND grade = :grade ORDER BY area_name";
     let out = run(
         &db,
         &[
@@ -760,6 +923,9 @@ fn with_sources_adds_footnotes_or_a_field() {
     // peel_pillar_judgments_2015_2018.csv line 46 names Bedfordshire's 2016 page.
     let bedfordshire =
         "http://www.justiceinspectorates.gov.uk/hmic/peel-assessments/peel-2016/bedfordshire/";
+    // peel_grades_2014_2025.csv: Bedfordshire's 2016 questions Q16_E1 and Q16_E3 were also
+    // Inadequate, both stated by one news page (trust medium); one footnote serves both.
+    let news = "https://policeprofessional.com/news/bedfordshire-police-claims-to-be-the-most-improved-force-in-the-country";
     let table = stdout_ok(&run(
         &db,
         &[
@@ -774,7 +940,7 @@ fn with_sources_adds_footnotes_or_a_field() {
     ));
     assert!(table.contains("| sources |"), "{table}");
     assert!(
-        table.ends_with(&format!("Sources:\n  [1] {bedfordshire}\n")),
+        table.ends_with(&format!("Sources:\n  [1] {bedfordshire}\n  [2] {news}\n")),
         "{table}"
     );
     let json = stdout_ok(&run(
@@ -790,8 +956,16 @@ fn with_sources_adds_footnotes_or_a_field() {
         ],
     ));
     let parsed: serde_json::Value = serde_json::from_str(&json).unwrap();
-    assert_eq!(parsed[0]["area_name"], "Bedfordshire");
-    assert_eq!(parsed[0]["sources"], bedfordshire);
+    let rows = &parsed["results"][0];
+    assert_eq!(rows.as_array().unwrap().len(), 3, "{parsed}");
+    assert_eq!(rows[0]["area_name"], "Bedfordshire");
+    assert_eq!(rows[0]["question_code"], "P16_EFFE");
+    assert_eq!(rows[0]["sources"], bedfordshire);
+    for (i, item) in [(1, "Q16_E1"), (2, "Q16_E3")] {
+        assert_eq!(rows[i]["area_name"], "Bedfordshire");
+        assert_eq!(rows[i]["question_code"], item);
+        assert_eq!(rows[i]["sources"], news);
+    }
     // Without the flag, no sources column at all.
     let plain = stdout_ok(&run(
         &db,
@@ -809,8 +983,25 @@ fn stdout_has_only_data_in_every_format() {
             &["--format", format, "run", "compare", "officer-fte", "2015"],
         );
         let text = stdout_ok(&out);
-        assert!(!text.contains("note"), "{format}: {text}");
-        assert!(text.contains("Metropolitan Police"), "{format}: {text}");
+        if format == "json" {
+            // One JSON document: the notes travel in their own field, never in the rows.
+            let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+            let keys: Vec<&String> = doc.as_object().unwrap().keys().collect();
+            assert_eq!(keys, ["arguments", "notes", "query", "results"], "{text}");
+            assert!(
+                doc["notes"][0]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("period \"2015\" is as at 30 September 2015"),
+                "{text}"
+            );
+            let rows = serde_json::to_string(&doc["results"]).unwrap();
+            assert!(!rows.contains("note"), "{format}: {rows}");
+            assert!(rows.contains("Metropolitan Police"), "{format}: {text}");
+        } else {
+            assert!(!text.contains("note"), "{format}: {text}");
+            assert!(text.contains("Metropolitan Police"), "{format}: {text}");
+        }
         assert!(stderr(&out).starts_with("peel: note: period \"2015\" is as at 30 September 2015"));
     }
     let out = run(
@@ -827,8 +1018,18 @@ fn stdout_has_only_data_in_every_format() {
     );
     assert_eq!(stderr(&out), "");
     let parsed: serde_json::Value = serde_json::from_str(&stdout_ok(&out)).unwrap();
-    assert_eq!(parsed[1]["rank"], 1);
-    assert_eq!(parsed[1]["value"], 31792.89);
+    // -q quiets stderr only: the document still carries its notes.
+    assert!(
+        parsed["notes"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("period \"2015\" is as at 30 September 2015"),
+        "{parsed}"
+    );
+    let first = &parsed["results"][0];
+    assert_eq!(first[0]["role"], "reference");
+    assert_eq!(first[1]["rank"], 1);
+    assert_eq!(first[1]["value"], 31792.89);
 }
 
 #[test]

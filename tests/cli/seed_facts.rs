@@ -18,9 +18,11 @@ fn one(sql: &str) -> Vec<String> {
 
 #[test]
 fn all_43_forces_have_a_2016_effectiveness_grade() {
-    // peel_2016_effectiveness_all43.csv: one row per force.
+    // peel_2016_effectiveness_all43.csv: one row per force (P16_EFFE in
+    // grades_project_files.csv; the audited peel_grades_2014_2025.csv agrees where it has
+    // the same force).
     let row = one("SELECT count(*), count(DISTINCT area_code) FROM v_judgments
-         WHERE year = 2016 AND pillar = 'effectiveness' AND question_code = 'overall'");
+         WHERE year = 2016 AND pillar = 'effectiveness' AND level = 'pillar'");
     assert_eq!(row, ["43", "43"]);
 }
 
@@ -30,7 +32,7 @@ fn durham_outstanding_and_bedfordshire_inadequate_in_2016() {
     // "Bedfordshire,...,Inadequate"; also peel_pillar_judgments_2015_2018.csv.
     let rows = query(
         "SELECT area_name, grade, grade_rank, scale FROM v_judgments
-         WHERE year = 2016 AND pillar = 'effectiveness' AND question_code = 'overall'
+         WHERE year = 2016 AND pillar = 'effectiveness' AND question_code = 'P16_EFFE'
            AND area_code IN ('E23000008', 'E23000026') ORDER BY area_name",
     );
     assert_eq!(
@@ -45,16 +47,22 @@ fn durham_outstanding_and_bedfordshire_inadequate_in_2016() {
 #[test]
 fn cambridgeshire_2015_effectiveness_requires_improvement_in_report_and_force_page() {
     // peel_pillar_judgments_2015_2018.csv line 3 gives the grade from the force page; the
-    // imported report states the same grade and becomes the primary source.
-    let row = one("SELECT grade, cycle, note, trust FROM v_judgments
+    // imported report (seed/reports/peel-effectiveness-2015-cambridgeshire.txt line 48,
+    // "Requires improvement") states the same grade and becomes the primary source, and
+    // the force page is kept as a further source.
+    let row = one(
+        "SELECT grade, cycle, question_code, source, other_sources, trust FROM v_judgments
          WHERE area_code = 'E23000023' AND year = 2015 AND pillar = 'effectiveness'
-           AND question_code = 'overall'");
+           AND level = 'pillar'",
+    );
     assert_eq!(
         row,
         [
             "Requires improvement",
             "2015",
-            "also stated by http://www.justiceinspectorates.gov.uk/hmic/peel-assessments/peel-2015/cambridgeshire/",
+            "P15_EFFE",
+            "report: PEEL: Police effectiveness 2015 (Cambridgeshire), line 48",
+            "http://www.justiceinspectorates.gov.uk/hmic/peel-assessments/peel-2015/cambridgeshire/",
             "high"
         ]
     );
@@ -110,22 +118,26 @@ fn officer_fte_keeps_two_decimals_of_the_home_office_figure() {
 
 #[test]
 fn derived_legitimacy_rows_stay_marked_and_not_graded_has_no_rank() {
-    // peel_2017_legitimacy_all43.csv: Norfolk "Good,yes" (derived), Kent "Outstanding,no",
-    // Greater Manchester "Not graded,no". Cambridgeshire's Good also comes from its force
-    // page (peel_pillar_judgments_2015_2018.csv), which is preferred and not derived.
+    // peel_2017_legitimacy_all43.csv: Humberside "Good,yes" and Norfolk "Good,yes"
+    // (derived), Kent "Outstanding,no", Greater Manchester "Not graded,no". Humberside's
+    // Good is stated nowhere else, so it stays derived with trust low. Norfolk's Good is
+    // also stated by its force page (peel_grades_2014_2025.csv, P17_LEGI, trust high), and
+    // Cambridgeshire's by its force page (peel_pillar_judgments_2015_2018.csv): a stated
+    // grade is preferred, so neither is derived.
     let rows = query(
-        "SELECT area_name, grade, ifnull(grade_rank, 'none'), derived FROM v_judgments
-         WHERE year = 2017 AND pillar = 'legitimacy' AND question_code = 'overall'
-           AND area_code IN ('E23000024', 'E23000032', 'E23000005', 'E23000023')
+        "SELECT area_name, grade, ifnull(grade_rank, 'none'), derived, trust FROM v_judgments
+         WHERE year = 2017 AND pillar = 'legitimacy' AND level = 'pillar'
+           AND area_code IN ('E23000024', 'E23000032', 'E23000005', 'E23000023', 'E23000012')
          ORDER BY area_name",
     );
     assert_eq!(
         rows,
         [
-            ["Cambridgeshire", "Good", "3", "0"],
-            ["Greater Manchester", "Not graded", "none", "0"],
-            ["Kent", "Outstanding", "4", "0"],
-            ["Norfolk", "Good", "3", "1"]
+            ["Cambridgeshire", "Good", "3", "0", "high"],
+            ["Greater Manchester", "Not graded", "none", "0", "high"],
+            ["Humberside", "Good", "3", "1", "low"],
+            ["Kent", "Outstanding", "4", "0", "high"],
+            ["Norfolk", "Good", "3", "0", "high"]
         ]
     );
 }
@@ -135,7 +147,7 @@ fn judgments_agree_with_the_published_national_counts_for_2016() {
     // peel_national_grade_counts.csv: "2016,Effectiveness,1,28,,13,1" (O, G, RI, I).
     let rows = query(
         "SELECT grade, count(*) FROM v_judgments
-         WHERE year = 2016 AND pillar = 'effectiveness' AND question_code = 'overall'
+         WHERE year = 2016 AND pillar = 'effectiveness' AND level = 'pillar'
          GROUP BY grade ORDER BY grade_rank DESC",
     );
     assert_eq!(
@@ -157,10 +169,11 @@ fn judgments_agree_with_the_published_national_counts_for_2016() {
 
 #[test]
 fn five_grade_scale_areas_from_2023_have_no_pillar() {
-    // peel_question_and_area_judgments.csv: "Cleveland,E23000013,2023-25,Responding to the public,Adequate".
+    // peel_question_and_area_judgments.csv: "Cleveland,E23000013,2023-25,Responding to the public,Adequate";
+    // peel_grades_2014_2025.csv gives the same grade for Cleveland's A23_RESP.
     let row = one(
-        "SELECT cycle, ifnull(pillar, 'none'), grade, grade_rank, scale FROM v_judgments
-         WHERE area_code = 'E23000013' AND year = 2023 AND question_code = 'responding-to-public'",
+        "SELECT cycle, level, ifnull(pillar, 'none'), grade, grade_rank, scale FROM v_judgments
+         WHERE area_code = 'E23000013' AND year = 2023 AND question_code = 'A23_RESP'",
     );
-    assert_eq!(row, ["2023-25", "none", "Adequate", "3", "peel-5"]);
+    assert_eq!(row, ["2023-25", "area", "none", "Adequate", "3", "peel-5"]);
 }

@@ -46,7 +46,7 @@ fn export_writes_one_checked_file_with_provenance_in_meta() {
             .unwrap_or_else(|| panic!("no meta {key}: {meta:?}"))
     };
     assert_eq!(get("peel_version"), env!("CARGO_PKG_VERSION"));
-    assert_eq!(get("schema_version"), "2");
+    assert_eq!(get("schema_version"), "3");
     let counts: serde_json::Value = serde_json::from_str(&get("row_counts")).unwrap();
     assert_eq!(counts["areas"], 55);
     let hashes: serde_json::Value = serde_json::from_str(&get("source_sha256")).unwrap();
@@ -105,7 +105,7 @@ fn the_export_describes_itself_to_the_sqlite3_cli() {
     let path = exported(dir.path());
     let out = Command::new("sqlite3")
         .arg(&path)
-        .arg("PRAGMA integrity_check; SELECT meaning FROM documentation WHERE object = 'v_judgments' AND column_name = 'grade_rank'; SELECT grade FROM v_judgments WHERE area_code = 'E23000008' AND year = 2016 AND pillar = 'effectiveness' AND question_code = 'overall';")
+        .arg("PRAGMA integrity_check; SELECT meaning FROM documentation WHERE object = 'v_judgments' AND column_name = 'grade_rank'; SELECT grade FROM v_judgments WHERE area_code = 'E23000008' AND year = 2016 AND pillar = 'effectiveness' AND level = 'pillar';")
         .output()
         .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
@@ -126,7 +126,7 @@ fn python_reads_the_views_and_documentation() {
     let script = r#"
 import sqlite3, sys
 con = sqlite3.connect("file:" + sys.argv[1] + "?mode=ro", uri=True)
-n = con.execute("SELECT count(*) FROM v_judgments WHERE year = 2016 AND pillar = 'effectiveness' AND question_code = 'overall'").fetchone()[0]
+n = con.execute("SELECT count(*) FROM v_judgments WHERE year = 2016 AND pillar = 'effectiveness' AND level = 'pillar'").fetchone()[0]
 v = con.execute("SELECT value, national_value FROM v_metric_values WHERE area_code = 'E23000023' AND metric_code = 'population'").fetchone()
 d = con.execute("SELECT count(*) FROM documentation WHERE kind = 'view'").fetchone()[0]
 lic = con.execute("SELECT DISTINCT licence FROM sources WHERE key LIKE 'report:%'").fetchone()[0]
@@ -145,7 +145,9 @@ print(n, v[0], v[1], d, lic, sep="|")
     );
     assert_eq!(
         String::from_utf8(out.stdout).unwrap().trim(),
-        "43|852500|59115800|3|Open Government Licence v3.0"
+        // Five views are documented (seed/documentation.csv): v_judgments,
+        // v_metric_values, v_improvements, v_item_coverage and v_grade_tally.
+        "43|852500|59115800|5|Open Government Licence v3.0"
     );
 }
 
@@ -214,7 +216,7 @@ fn datasette_serves_the_export_and_its_canned_queries() {
             "effectiveness-2016",
             "--description",
             "Forces given GRADE for effectiveness in 2016",
-            "SELECT area_name FROM v_judgments WHERE year = 2016 AND pillar = 'effectiveness' AND question_code = 'overall' AND grade = :grade ORDER BY area_name",
+            "SELECT area_name FROM v_judgments WHERE year = 2016 AND pillar = 'effectiveness' AND level = 'pillar' AND grade = :grade ORDER BY area_name",
         ],
     );
     assert!(out.status.success(), "{}", stderr(&out));
@@ -266,20 +268,34 @@ fn datasette_serves_the_export_and_its_canned_queries() {
     // A canned query with a grade and a year.
     let rows =
         get("/shipped/graded.json?grade=Inadequate&year=2016&pillar=effectiveness&_shape=array");
-    let names: Vec<&str> = rows
+    // Bedfordshire: the pillar grade (peel_2016_effectiveness_all43.csv) and questions
+    // Q16_E1 and Q16_E3 (peel_grades_2014_2025.csv).
+    let names: Vec<(&str, &str)> = rows
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| r["area_name"].as_str().unwrap())
+        .map(|r| {
+            (
+                r["area_name"].as_str().unwrap(),
+                r["question_code"].as_str().unwrap(),
+            )
+        })
         .collect();
-    assert_eq!(names, ["Bedfordshire"]);
+    assert_eq!(
+        names,
+        [
+            ("Bedfordshire", "P16_EFFE"),
+            ("Bedfordshire", "Q16_E1"),
+            ("Bedfordshire", "Q16_E3")
+        ]
+    );
     // A saved query travels in the file and is served too.
     let rows = get("/shipped/effectiveness-2016.json?grade=Outstanding&_shape=array");
     assert_eq!(rows[0]["area_name"], "Durham");
     assert_eq!(rows.as_array().unwrap().len(), 1);
     // The views answer plain table requests.
     let rows = get(
-        "/shipped/v_judgments.json?area_code=E23000008&year=2016&pillar=effectiveness&question_code=overall&_shape=array",
+        "/shipped/v_judgments.json?area_code=E23000008&year=2016&pillar=effectiveness&question_code=P16_EFFE&_shape=array",
     );
     assert_eq!(rows[0]["grade"], "Outstanding");
 }

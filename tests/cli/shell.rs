@@ -151,10 +151,20 @@ fn tables_lists_tables_and_views() {
         assert!(names.contains(&name), "{name} in {text}");
     }
     assert!(!names.iter().any(|n| n.starts_with("sqlite_")));
+    // Five views (schema.sql), listed down the columns in name order as sqlite3 does: at
+    // the default 80 columns they take two lines, so reading across gives this order.
     let views = stdout_ok(&piped(&db, ".tables v_%\n"));
+    let lines: Vec<Vec<&str>> = views
+        .lines()
+        .map(|l| l.split_whitespace().collect())
+        .collect();
     assert_eq!(
-        views.split_whitespace().collect::<Vec<_>>(),
-        ["v_improvements", "v_judgments", "v_metric_values"]
+        lines,
+        [
+            vec!["v_grade_tally", "v_item_coverage", "v_metric_values"],
+            vec!["v_improvements", "v_judgments"]
+        ],
+        "{views}"
     );
 }
 
@@ -329,7 +339,7 @@ fn tables_fit_the_width_with_an_ellipsis_and_say_so() {
         .stdin
         .take()
         .unwrap()
-        .write_all(b".mode table\nSELECT area_name, question FROM v_judgments WHERE area_code = 'E23000023' AND year = 2015 AND question_code = 'overall' ORDER BY pillar LIMIT 1;\n")
+        .write_all(b".mode table\nSELECT area_name, question FROM v_judgments WHERE area_code = 'E23000023' AND year = 2015 AND level = 'pillar' ORDER BY pillar LIMIT 1;\n")
         .unwrap();
     let text = stdout_ok(&child.wait_with_output().unwrap());
     let lines: Vec<&str> = text.lines().collect();
@@ -383,7 +393,10 @@ fn a_parameter_finds_rows() {
 #[test]
 fn canned_queries_run_from_the_shell() {
     let (dir, db) = seeded();
-    // peel_2016_effectiveness_all43.csv: Durham Outstanding, Bedfordshire Inadequate.
+    // peel_2016_effectiveness_all43.csv: Durham Outstanding, Bedfordshire Inadequate
+    // (P16_EFFE). The 2016 effectiveness questions follow (peel_grades_2014_2025.csv):
+    // Bedfordshire Inadequate on Q16_E1 and Q16_E3; Outstanding for Durham and Norfolk on
+    // Q16_E1, and Derbyshire, Durham and Greater Manchester on Q16_E4.
     let out = piped_in(
         dir.path(),
         &db,
@@ -392,12 +405,32 @@ fn canned_queries_run_from_the_shell() {
     );
     let text = stdout_ok(&out);
     let rows = csv_rows(&text);
-    let names: Vec<&str> = rows
+    // Two results, each with its header: area_code, area_name, cycle, pillar, question_code.
+    let graded: Vec<(&str, &str, &str)> = rows
         .iter()
-        .filter_map(|r| r.iter().find(|c| *c == "Bedfordshire" || *c == "Durham"))
-        .map(String::as_str)
+        .filter(|r| r[0] != "area_code")
+        .map(|r| (r[1].as_str(), r[4].as_str(), r[6].as_str()))
         .collect();
-    assert_eq!(names, ["Bedfordshire", "Durham"], "{text}");
+    assert_eq!(
+        graded,
+        [
+            ("Bedfordshire", "P16_EFFE", "Inadequate"),
+            ("Bedfordshire", "Q16_E1", "Inadequate"),
+            ("Bedfordshire", "Q16_E3", "Inadequate"),
+            ("Durham", "P16_EFFE", "Outstanding"),
+            ("Durham", "Q16_E1", "Outstanding"),
+            ("Norfolk", "Q16_E1", "Outstanding"),
+            ("Derbyshire", "Q16_E4", "Outstanding"),
+            ("Durham", "Q16_E4", "Outstanding"),
+            ("Greater Manchester", "Q16_E4", "Outstanding")
+        ],
+        "{text}"
+    );
+    assert_eq!(
+        rows.iter().filter(|r| r[0] == "area_code").count(),
+        2,
+        "{text}"
+    );
 
     let out = piped_in(dir.path(), &db, &[], ".queries\n");
     let text = stdout_ok(&out);

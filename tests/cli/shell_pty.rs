@@ -155,7 +155,7 @@ fn sql_and_run_fit_tables_to_the_terminal() {
         &db,
         &[
             "sql",
-            "SELECT area_name, question, source FROM v_judgments WHERE area_code = 'E23000023' AND year = 2015 AND question_code = 'overall' ORDER BY pillar",
+            "SELECT area_name, question, source FROM v_judgments WHERE area_code = 'E23000023' AND year = 2015 AND level = 'pillar' ORDER BY pillar",
         ],
     );
     let raw = p.exp_eof().unwrap();

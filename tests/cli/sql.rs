@@ -4,7 +4,7 @@ use std::process::Stdio;
 use crate::util::*;
 
 const QUERY: &str = "SELECT area_name, grade, grade_rank FROM v_judgments
-     WHERE year = 2016 AND pillar = 'effectiveness' AND question_code = 'overall'
+     WHERE year = 2016 AND pillar = 'effectiveness' AND level = 'pillar'
        AND area_code IN ('E23000008', 'E23000026') ORDER BY area_name";
 
 fn seeded() -> (tempfile::TempDir, std::path::PathBuf) {

@@ -304,7 +304,8 @@ SELECT CASE WHEN max(level) = 'pillar' THEN max(pillar) || ' (' || max(from_item
        || sum(to_rank > from_rank) || ' up, ' || sum(to_rank < from_rank) || ' down, '
        || sum(to_rank = from_rank) || ' the same)'
        || CASE WHEN sum(carried_over) > 0
-               THEN '; ' || sum(carried_over) || ' ' || max(to_cycle) || ' grades were carried over from an earlier inspection'
+               THEN '; carried over from an earlier inspection (not re-inspected): ' || sum(carried_over)
+                    || ' of the ' || max(to_cycle) || ' grades'
                ELSE '' END
        || CASE WHEN sum(from_derived = 1 OR to_derived = 1) > 0
                THEN '; ' || sum(from_derived = 1 OR to_derived = 1) || ' comparisons involve a derived grade (see the derived column)'
