@@ -199,7 +199,10 @@ CREATE TABLE metrics (
     unit             TEXT NOT NULL CHECK (unit IN ('count', 'persons', 'households', 'fte', 'percent', 'percent change',
                                                    'per 1,000 population', 'per 1,000 households', 'per million population')),
     higher_is_better INTEGER CHECK (higher_is_better IN (0, 1)),  -- NULL where better/worse is not meaningful
-    definition       TEXT NOT NULL
+    definition       TEXT NOT NULL,
+    -- Which edition of a published statistic the series is, where the publisher revises
+    -- (ONS mid-year estimates, the Home Office workforce tables): one metric, one edition.
+    edition          TEXT
 );
 
 -- One figure: a metric for an area and period. Unique on (metric, area, period); the
@@ -214,9 +217,18 @@ CREATE TABLE metric_values (
     report_id   INTEGER REFERENCES reports (report_id) ON DELETE CASCADE,
     source_line INTEGER CHECK (source_line IS NULL OR source_line > 0),
     derived     INTEGER NOT NULL DEFAULT 0 CHECK (derived IN (0, 1)),
-    note        TEXT
+    note        TEXT,
+    -- This figure's trust where it differs from its source's (one corrected row of a file).
+    trust       TEXT CHECK (trust IS NULL OR trust IN ('high', 'medium-high', 'medium', 'low')),
+    -- A rate peel derived: the figures it divides (a rate goes when either does).
+    numerator_id   INTEGER REFERENCES metric_values (value_id) ON DELETE CASCADE
+                   CHECK (numerator_id IS NULL OR derived = 1),
+    denominator_id INTEGER REFERENCES metric_values (value_id) ON DELETE CASCADE
+                   CHECK (denominator_id IS NULL OR derived = 1)
 );
 CREATE UNIQUE INDEX metric_values_key ON metric_values (metric_id, period_id, area_id);
+CREATE INDEX metric_values_numerator ON metric_values (numerator_id) WHERE numerator_id IS NOT NULL;
+CREATE INDEX metric_values_denominator ON metric_values (denominator_id) WHERE denominator_id IS NOT NULL;
 CREATE INDEX metric_values_area ON metric_values (area_id, metric_id, period_id);
 -- Only figures from imported reports have a report_id (for ON DELETE CASCADE): bulk
 -- imports leave it NULL, so the index skips NULLs rather than hold one entry per figure.
@@ -417,7 +429,11 @@ LEFT JOIN grade_counts gc ON gc.area_id = a.area_id AND gc.cycle_id = c.cycle_id
 WHERE a.kind = 'force' AND c.has_pillars = 0;
 
 -- Every figure with the England and Wales value of the same metric and period beside it
--- (NULL when not known), their difference and ratio.
+-- (NULL when not known). Like is compared with like: a rate gets its difference from and
+-- ratio to England and Wales's rate; a count (count, persons, households, fte) gets its
+-- share of England and Wales's total instead, never a difference or ratio. `note` is the
+-- figure's caveat and `national_note` England and Wales's; `numerator` and `denominator`
+-- are the figures a derived rate divides.
 CREATE VIEW v_metric_values AS
 SELECT a.code          AS area_code,
        a.short_name    AS area_name,
@@ -431,12 +447,22 @@ SELECT a.code          AS area_code,
        p.end_date      AS period_end,
        v.value         AS value,
        nv.value        AS national_value,
-       v.value - nv.value AS difference,
-       CASE WHEN nv.value <> 0 THEN round(v.value * 1.0 / nv.value, 4) END AS ratio,
+       CASE WHEN m.unit NOT IN ('count', 'persons', 'households', 'fte')
+            THEN v.value - nv.value END AS difference,
+       CASE WHEN m.unit NOT IN ('count', 'persons', 'households', 'fte') AND nv.value <> 0
+            THEN round(v.value * 1.0 / nv.value, 4) END AS ratio,
        v.derived       AS derived,
        src.location    AS source,
        v.source_line   AS source_line,
-       v.report_id     AS report_id
+       v.report_id     AS report_id,
+       CASE WHEN m.unit IN ('count', 'persons', 'households', 'fte') AND nv.value <> 0
+            THEN round(100.0 * v.value / nv.value, 2) END AS share_of_national_pct,
+       coalesce(v.trust, src.trust) AS trust,
+       v.note          AS note,
+       nv.note         AS national_note,
+       m.edition       AS edition,
+       (SELECT x.value FROM metric_values x WHERE x.value_id = v.numerator_id) AS numerator,
+       (SELECT x.value FROM metric_values x WHERE x.value_id = v.denominator_id) AS denominator
 FROM metric_values v
 JOIN areas a    ON a.area_id = v.area_id
 JOIN metrics m  ON m.metric_id = v.metric_id

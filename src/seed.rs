@@ -432,6 +432,9 @@ fn load_figures(tx: &Transaction<'_>) -> Result<()> {
                 source_line: None,
                 derived: r.derived,
                 note: none_if_empty(&r.note),
+                trust: None,
+                numerator_id: None,
+                denominator_id: None,
             },
         )
         .map_err(at(file, line))?;

@@ -63,11 +63,60 @@ pub(super) const MIGRATIONS: &[&str] = &[
     // 2 -> 3: the whole grade record. Questions become items with normalised codes, a
     // level, a graded flag and a series linking a question across cycles; judgments gain
     // their own trust and a carried-over flag, and further sources (judgment_sources);
-    // grade counts gain partial, trust and note; views for coverage and tallies. The
+    // grade counts gain partial, trust and note; views for coverage and tallies. Figures
+    // gain their own trust and, for derived rates, the figures they divide; metrics an
+    // edition; v_metric_values compares counts by share, not difference. The
     // tables are rebuilt (SQLite cannot add CHECK constraints), with foreign keys off
     // (see `migrate`). Ids are kept, so every reference still holds.
     "DROP VIEW v_judgments;
      DROP VIEW v_improvements;
+     ALTER TABLE metrics ADD COLUMN edition TEXT;
+     ALTER TABLE metric_values ADD COLUMN trust TEXT CHECK (trust IS NULL OR trust IN ('high', 'medium-high', 'medium', 'low'));
+     ALTER TABLE metric_values ADD COLUMN numerator_id INTEGER REFERENCES metric_values (value_id) ON DELETE CASCADE
+                   CHECK (numerator_id IS NULL OR derived = 1);
+     ALTER TABLE metric_values ADD COLUMN denominator_id INTEGER REFERENCES metric_values (value_id) ON DELETE CASCADE
+                   CHECK (denominator_id IS NULL OR derived = 1);
+     CREATE INDEX metric_values_numerator ON metric_values (numerator_id) WHERE numerator_id IS NOT NULL;
+     CREATE INDEX metric_values_denominator ON metric_values (denominator_id) WHERE denominator_id IS NOT NULL;
+     DROP VIEW v_metric_values;
+     CREATE VIEW v_metric_values AS
+SELECT a.code          AS area_code,
+       a.short_name    AS area_name,
+       a.kind          AS area_kind,
+       m.code          AS metric_code,
+       m.name          AS metric_name,
+       m.unit          AS unit,
+       p.label         AS period_label,
+       p.kind          AS period_kind,
+       p.start_date    AS period_start,
+       p.end_date      AS period_end,
+       v.value         AS value,
+       nv.value        AS national_value,
+       CASE WHEN m.unit NOT IN ('count', 'persons', 'households', 'fte')
+            THEN v.value - nv.value END AS difference,
+       CASE WHEN m.unit NOT IN ('count', 'persons', 'households', 'fte') AND nv.value <> 0
+            THEN round(v.value * 1.0 / nv.value, 4) END AS ratio,
+       v.derived       AS derived,
+       src.location    AS source,
+       v.source_line   AS source_line,
+       v.report_id     AS report_id,
+       CASE WHEN m.unit IN ('count', 'persons', 'households', 'fte') AND nv.value <> 0
+            THEN round(100.0 * v.value / nv.value, 2) END AS share_of_national_pct,
+       coalesce(v.trust, src.trust) AS trust,
+       v.note          AS note,
+       nv.note         AS national_note,
+       m.edition       AS edition,
+       (SELECT x.value FROM metric_values x WHERE x.value_id = v.numerator_id) AS numerator,
+       (SELECT x.value FROM metric_values x WHERE x.value_id = v.denominator_id) AS denominator
+FROM metric_values v
+JOIN areas a    ON a.area_id = v.area_id
+JOIN metrics m  ON m.metric_id = v.metric_id
+JOIN periods p  ON p.period_id = v.period_id
+JOIN sources src ON src.source_id = v.source_id
+LEFT JOIN metric_values nv
+       ON nv.metric_id = v.metric_id
+      AND nv.period_id = v.period_id
+      AND nv.area_id = (SELECT area_id FROM areas WHERE code = 'K04000001');
      CREATE TEMP TABLE item_codes (year INTEGER, pillar TEXT, old TEXT, code TEXT, series TEXT);
      INSERT INTO item_codes VALUES
        (2014, 'effectiveness', 'prevention', 'Q14_E1', 'Q14_E1'),

@@ -787,6 +787,10 @@ impl<'c> Import<'c> {
             stmt.raw_bind_parameter(7, line)?;
             stmt.raw_bind_parameter(8, derived)?;
             stmt.raw_bind_parameter(9, note)?;
+            // 10 to 12 (its own trust, a rate's inputs): none for a CSV figure.
+            stmt.raw_bind_parameter(10, None::<&str>)?;
+            stmt.raw_bind_parameter(11, None::<i64>)?;
+            stmt.raw_bind_parameter(12, None::<i64>)?;
             stmt.raw_execute()
         };
         let changed = match bind(&mut self.insert) {
@@ -875,6 +879,9 @@ impl<'c> Import<'c> {
                 source_line: line,
                 derived,
                 note,
+                trust: None,
+                numerator_id: None,
+                denominator_id: None,
             },
         )
         .map_err(|e| self.fail_at(origin, format!("database: {e}")))?;

@@ -381,6 +381,9 @@ pub fn store_report(
                         source_line: Some(f.line as i64),
                         derived: 0,
                         note: None,
+                        trust: None,
+                        numerator_id: None,
+                        denominator_id: None,
                     },
                 )?;
                 stored.figures += 1;

@@ -253,12 +253,12 @@ pub fn metric_by_code(conn: &Connection, code: &str) -> rusqlite::Result<Option<
 }
 
 /// The statement that writes one figure. Parameters: metric, period, area, value, source,
-/// report, source line, derived, note. A bulk import prepares it once (adding
+/// report, source line, derived, note, trust (NULL: the source's), numerator and
+/// denominator (a derived rate's inputs). A bulk import prepares it once (adding
 /// [`ON_CONFLICT_SKIP`] when it checks duplicates row by row) and binds it per row.
-pub const INSERT_VALUE: &str =
-    "INSERT INTO metric_values (metric_id, period_id, area_id, value, source_id,
-                                     report_id, source_line, derived, note)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+pub const INSERT_VALUE: &str = "INSERT INTO metric_values (metric_id, period_id, area_id, value, source_id,
+                           report_id, source_line, derived, note, trust, numerator_id, denominator_id)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
 
 /// Appended to [`INSERT_VALUE`]: a figure already stored is left alone and the insert
 /// changes no row, so the caller can look at what is there.
@@ -285,6 +285,12 @@ pub struct NewValue<'a, V: rusqlite::ToSql> {
     pub derived: i64,
     /// A caveat that travels with it.
     pub note: Option<&'a str>,
+    /// Its trust, where it differs from its source's.
+    pub trust: Option<&'a str>,
+    /// For a derived rate: the figure it divides.
+    pub numerator_id: Option<i64>,
+    /// For a derived rate: the figure it divides by.
+    pub denominator_id: Option<i64>,
 }
 
 /// Writes one figure; fails on a figure already stored for the metric, period and area.
@@ -301,7 +307,10 @@ pub fn insert_value<V: rusqlite::ToSql>(
         v.report_id,
         v.source_line,
         v.derived,
-        v.note
+        v.note,
+        v.trust,
+        v.numerator_id,
+        v.denominator_id
     ])?;
     Ok(conn.last_insert_rowid())
 }
@@ -350,7 +359,8 @@ pub fn replace_value<V: rusqlite::ToSql>(
 ) -> rusqlite::Result<()> {
     conn.prepare_cached(
         "UPDATE metric_values SET value = ?2, source_id = ?3, report_id = ?4,
-                source_line = ?5, derived = ?6, note = ?7
+                source_line = ?5, derived = ?6, note = ?7, trust = ?8, numerator_id = ?9,
+                denominator_id = ?10
          WHERE value_id = ?1",
     )?
     .execute(params![
@@ -360,7 +370,10 @@ pub fn replace_value<V: rusqlite::ToSql>(
         v.report_id,
         v.source_line,
         v.derived,
-        v.note
+        v.note,
+        v.trust,
+        v.numerator_id,
+        v.denominator_id
     ])?;
     Ok(())
 }
