@@ -53,6 +53,25 @@ const GRADE_FILES: &[SeedFile] = &[
     seed_file!("area_grade_counts.csv"),
 ];
 
+/// The figure series (`seed/metrics/`, written by `tools/normalize.py` from the audited
+/// research files): loaded through the series importer `peel import csv` uses for this
+/// layout, then every rate per 1,000 is derived from them. The by-offence breakdown
+/// (`ons_recorded_crime_by_offence_pfa_fy2003_fy2018.csv`, 8 MB) is not embedded: import it
+/// with `peel import csv --create-metrics` when you need it.
+const SERIES_FILES: &[SeedFile] = &[
+    seed_file!("metrics/ons_pfa_population_2011_2023.csv"),
+    seed_file!("metrics/ons_pfa_population_2001_2010.csv"),
+    seed_file!("metrics/ho_police_workforce_mar2007_mar2023.csv"),
+    seed_file!("metrics/ho_police_workforce_sep2014_sep2019.csv"),
+    seed_file!("metrics/ho_police_officer_fte_mar2025.csv"),
+    seed_file!("metrics/ons_recorded_crime_excl_fraud_pfa_fy2003_2018.csv"),
+    seed_file!("metrics/ho_recorded_crime_pfa_fy2025.csv"),
+    seed_file!("metrics/ho_crime_outcomes_charge_rate_pfa_fy2018_fy2019.csv"),
+    seed_file!("metrics/ons_crime_severity_score_pfa_fy2003_fy2023.csv"),
+    seed_file!("metrics/ho_arrests_pfa_fy2007_fy2018.csv"),
+    seed_file!("metrics/ho_stop_search_pfa_fy2007_fy2019.csv"),
+];
+
 /// The research files the seed tables were derived from, embedded so that the SHA-256 of
 /// every file source can be recorded in the database.
 const ORIGINALS: &[(&str, &[u8])] = &[
@@ -192,6 +211,7 @@ struct MetricRow {
     unit: String,
     higher_is_better: Option<i64>,
     definition: String,
+    edition: String,
 }
 
 #[derive(Deserialize)]
@@ -242,6 +262,13 @@ fn required(id: Option<i64>, file: &SeedFile, line: u64, what: &str, key: &str) 
 pub fn load(tx: &Transaction<'_>) -> Result<SeedCounts> {
     load_reference(tx)?;
     load_figures(tx)?;
+    for file in SERIES_FILES {
+        let rows = crate::import::series::parse(file.text.as_bytes())
+            .map_err(|e| anyhow!("{} {e}", file.name))?;
+        crate::import::series::store(tx, file.name, &rows, false)
+            .map_err(|e| anyhow!("{} {e}", file.name))?;
+    }
+    load::rates::derive_rates(tx)?;
     for file in GRADE_FILES {
         crate::import::grades::import_grades_bytes(
             tx,
@@ -396,6 +423,7 @@ fn load_figures(tx: &Transaction<'_>) -> Result<()> {
                 unit: &r.unit,
                 higher_is_better: r.higher_is_better,
                 definition: &r.definition,
+                edition: none_if_empty(&r.edition),
             },
         )
         .map_err(at(&METRICS, line))?;

@@ -177,37 +177,17 @@ for r in pop:
     code = r["code"]
     if not code:
         continue  # 'Beds Cambs Herts': an aggregate the source repository added, with no ONS code
-    values.append(["population", code, "as at 30 June 2018", r["MYE2018"], pop_src, "ONS mid-2018 population estimate", 0])
+    # The mid-2018 estimate as the ONS PFA tables print it (rounded to 100): an earlier
+    # edition than the population series loaded from seed/metrics/, so its own metric.
+    values.append(["population-mye2018", code, "as at 30 June 2018", r["MYE2018"], pop_src, "ONS mid-2018 population estimate, rounded to 100", 0])
     values.append(["households", code, "as at 30 June 2018", r["SNHP2017"], pop_src, "ONS 2017-based household projection for 2018", 0])
 
-fte_src = dataset_source("ho_police_officer_fte_2014_2015.csv")
-FTE_REGIONS = {  # Home Office region labels -> ONS codes; region rows precede their forces
-    "North East": "E12000001", "North West": "E12000002", "Yorkshire and the Humber": "E12000003",
-    "East Midlands": "E12000004", "Eastern": "E12000006", "London": "E12000007",
-    "South East": "E12000008", "South West": "E12000009", "Wales": WALES,
-    "Total 43 forces": NATIONAL,
-}
-FTE_SKIPPED = {"Central Service Secondments", "British Transport Police", "Total"}
-fte_cols = {"September 2014": "as at 30 September 2014", "March 2015": "as at 31 March 2015",
-            "September 2015": "as at 30 September 2015"}
-seen_west_midlands = False
-for r in read("ho_police_officer_fte_2014_2015.csv"):
-    name = r["Force/Region"]
-    if name in FTE_SKIPPED:
-        continue
-    if name == "West Midlands":
-        # The file lists the region first and the force last within it.
-        code = "E12000005" if not seen_west_midlands else force_code(name)
-        seen_west_midlands = True
-    elif name in FTE_REGIONS:
-        code = FTE_REGIONS[name]
-    else:
-        code = force_code(name)
-    for col, label in fte_cols.items():
-        # Two decimals: the cleaned copy carries float noise (1358.1599999999996).
-        v = round(float(r[col]), 2)
-        values.append(["officer-fte", code, label, repr(v), fte_src,
-                       f"Home Office figure as printed: {r[col]}", 0])
+# The officer FTE research file (September 2014, March 2015, September 2015) is superseded
+# by the workforce series in seed/metrics/: its September figures equal the September
+# publications' exactly, and its March 2015 figures are an earlier edition of the open data
+# table's (the Met's differs by 374 FTE), which a series must not mix. Its source stays.
+dataset_source("ho_police_officer_fte_2014_2015.csv")
+periods = {k: v for k, v in periods.items() if k == "as at 30 June 2018"}
 
 write("periods.csv", ["label", "kind", "start_date", "end_date"],
       [[k, *v] for k, v in periods.items()])
@@ -419,6 +399,60 @@ for i, r in enumerate(read("peel_national_grade_counts.csv"), start=3):
                 f"Older project file (seed/original/peel_national_grade_counts.csv line {i}): "
                 + ("HMIC/HMICFRS page." if official else "news report of the national distribution.")])
 (SEED / "national_grade_counts.csv").write_text(out.getvalue(), encoding="utf-8")
+
+# ---------------------------------------------------------------- figure series
+# The audited per-force series (original/METRICS-README.md), with each research metric
+# renamed to peel's code for its edition: a metric holds one edition of a statistic, so a
+# series never mixes two (the 2001-2010 population is the ONS mid-2020 edition, 2011 on the
+# mid-2023 one; 30 September workforce figures come from the September publications, 31
+# March ones from the open data table). Rows are otherwise as the research wrote them:
+# source URL, trust and note per row. The files are read from the research folder when it
+# is there (they are not copied into original/, to keep the repository small; every row
+# names its upstream source).
+SERIES = {
+    "ons_pfa_population_2011_2023.csv": {"population": "population"},
+    "ons_pfa_population_2001_2010.csv": {"population": "population-2020-edition"},
+    "ho_police_workforce_mar2007_mar2023.csv": {m: m for m in [
+        "officer-fte", "officer-headcount", "staff-fte", "pcso-fte", "pcso-headcount",
+        "designated-officer-fte", "special-constable-headcount"]},
+    "ho_police_workforce_sep2014_sep2019.csv": {m: m + "-sep" for m in [
+        "officer-fte", "staff-fte", "pcso-fte", "designated-officer-fte", "special-constable-headcount"]},
+    "ho_police_officer_fte_mar2025.csv": {"officer-fte": "officer-fte-jan2026"},
+    "ons_recorded_crime_excl_fraud_pfa_fy2003_2018.csv": {"recorded-crime-excl-fraud": "recorded-crime"},
+    "ho_recorded_crime_pfa_fy2025.csv": {"recorded-crime-excl-fraud": "recorded-crime-prc2026"},
+    "ho_crime_outcomes_charge_rate_pfa_fy2018_fy2019.csv": {m: m for m in [
+        "outcomes-offences-recorded-in-year", "outcomes-charged-summonsed", "charge-summons-rate"]},
+    "ons_crime_severity_score_pfa_fy2003_fy2023.csv": {"crime-severity-score": "crime-severity-score"},
+    "ho_arrests_pfa_fy2007_fy2018.csv": {"arrests": "arrests"},
+    "ho_stop_search_pfa_fy2007_fy2019.csv": {m: m for m in [
+        "stop-search-all", "stop-search-s1-pace", "stop-search-resultant-arrests"]},
+    # Not embedded in the binary (8 MB): `peel import csv seed/metrics/<this file>`.
+    "ons_recorded_crime_by_offence_pfa_fy2003_fy2018.csv": None,
+}
+RESEARCH = SEED.parent.parent / "shared" / "data" / "metrics"
+if RESEARCH.exists():
+    metric_codes = {r["code"] for r in csv.DictReader(io.StringIO((SEED / "metrics.csv").read_text(encoding="utf-8")))}
+    for name, renames in SERIES.items():
+        lines = (RESEARCH / name).read_text(encoding="utf-8").splitlines(keepends=True)
+        if not lines[0].startswith("# source:"):
+            sys.exit(f"{name}: expected a '# source:' line")
+        out = io.StringIO()
+        w = csv.writer(out, lineterminator="\n")
+        out.write(lines[0].rstrip("\n") + f" [peel: research file {name}, metric codes renamed to peel's by seed/tools/normalize.py]\n")
+        reader = csv.DictReader(io.StringIO("".join(lines[1:])))
+        w.writerow(reader.fieldnames)
+        for r in reader:
+            if renames is None:
+                code = "recorded-crime-" + slug(r["metric"].split(":", 1)[1])
+            elif r["metric"] in renames:
+                code = renames[r["metric"]]
+            else:
+                sys.exit(f"{name}: unmapped metric {r['metric']!r}")
+            if renames is not None and code not in metric_codes:
+                sys.exit(f"{name}: metric {code} is not in seed/metrics.csv")
+            r["metric"] = code
+            w.writerow([r[f] for f in reader.fieldnames])
+        (SEED / "metrics" / name).write_text(out.getvalue(), encoding="utf-8")
 
 # ---------------------------------------------------------------- sources
 write("sources.csv", ["key", "kind", "location", "title", "publisher", "licence", "trust", "note"],

@@ -562,6 +562,7 @@ impl<'c> Import<'c> {
                 unit,
                 higher_is_better,
                 definition,
+                edition: None,
             },
         )?;
         self.summary.metrics_created.push(code.to_string());

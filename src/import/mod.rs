@@ -8,6 +8,7 @@ pub mod bulk;
 pub mod grades;
 pub mod home_office;
 pub mod periods;
+pub mod series;
 pub mod store;
 
 use std::path::Path;
@@ -46,6 +47,69 @@ pub fn read_bounded(path: &Path) -> std::result::Result<Vec<u8>, String> {
         ));
     }
     Ok(bytes)
+}
+
+/// Whether a CSV file has the series layout ([`series`]): its first line after `#`
+/// comments is that layout's header. Reads at most the first 64 KiB.
+pub fn is_series_file(path: &Path) -> std::io::Result<bool> {
+    use std::io::Read;
+    let mut head = Vec::new();
+    std::fs::File::open(path)?
+        .take(64 * 1024)
+        .read_to_end(&mut head)?;
+    let text = String::from_utf8_lossy(&head);
+    let header = text
+        .lines()
+        .find(|l| !l.starts_with('#'))
+        .unwrap_or_default()
+        .trim_start_matches('\u{feff}');
+    let columns: Vec<String> = header.split(',').map(str::to_string).collect();
+    Ok(series::is_series_header(&columns))
+}
+
+/// What importing one series file did, and the rates refreshed after it.
+#[derive(Debug, Clone, Default)]
+pub struct SeriesImported {
+    /// The rows stored.
+    pub summary: series::SeriesSummary,
+    /// The rates derived again from every figure and population held.
+    pub rates: crate::load::rates::Derived,
+}
+
+/// Reads a series file's bytes (named `name` in messages) and stores it inside `tx`, then
+/// derives every rate again, in the same transaction.
+pub fn import_series_bytes(
+    tx: &Transaction<'_>,
+    name: &str,
+    bytes: &[u8],
+    replace: bool,
+) -> Result<SeriesImported> {
+    let rows = series::parse(bytes).map_err(|e| anyhow::anyhow!("{name} {e}"))?;
+    let summary =
+        series::store(tx, name, &rows, replace).map_err(|e| anyhow::anyhow!("{name} {e}"))?;
+    let rates = crate::load::rates::derive_rates(tx)?;
+    Ok(SeriesImported { summary, rates })
+}
+
+/// Imports one series file in its own transaction (write lock at once); with `dry_run`,
+/// checked and rolled back. A file with triggers peel did not make is refused.
+pub fn import_series_file(
+    conn: &mut Connection,
+    path: &Path,
+    replace: bool,
+    dry_run: bool,
+) -> Result<SeriesImported> {
+    let name = path.display().to_string();
+    let bytes = read_bounded(path).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+    crate::db::ensure_only_peels_triggers(conn)?;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let imported = import_series_bytes(&tx, &name, &bytes, replace)?;
+    if dry_run {
+        tx.rollback()?;
+    } else {
+        tx.commit()?;
+    }
+    Ok(imported)
 }
 
 /// Lower-case hex SHA-256 of `bytes`.

@@ -232,6 +232,7 @@ fn metric_id(
                     "Created by the report importer from {} line {}",
                     file.name, fact.line
                 ),
+                edition: None,
             },
         )?),
     }

@@ -9,9 +9,11 @@
 //!
 //! - sources, areas, periods, metrics and figures are here;
 //! - cycles, items (what a cycle graded), judgments and grade counts are in [`grades`];
-//! - reports and their areas for improvement are in [`reports`].
+//! - reports and their areas for improvement are in [`reports`];
+//! - rates per 1,000 residents that peel derives are in [`rates`].
 
 pub mod grades;
+pub mod rates;
 pub mod reports;
 
 use rusqlite::{Connection, OptionalExtension, params};
@@ -227,20 +229,23 @@ pub struct NewMetric<'a> {
     pub higher_is_better: Option<i64>,
     /// What it counts, or where it came from.
     pub definition: &'a str,
+    /// Which edition of a published statistic, where the publisher revises.
+    pub edition: Option<&'a str>,
 }
 
 /// Records a metric.
 pub fn insert_metric(conn: &Connection, m: &NewMetric<'_>) -> rusqlite::Result<i64> {
     conn.prepare_cached(
-        "INSERT INTO metrics (code, name, unit, higher_is_better, definition)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO metrics (code, name, unit, higher_is_better, definition, edition)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?
     .execute(params![
         m.code,
         m.name,
         m.unit,
         m.higher_is_better,
-        m.definition
+        m.definition,
+        m.edition
     ])?;
     Ok(conn.last_insert_rowid())
 }
