@@ -7,33 +7,38 @@ use super::{FORCE, METRIC, PERIOD};
 
 /// `compare`.
 pub const COMPARE: CannedQuery = CannedQuery {
-        name: "compare",
-        summary: "All areas ranked on a metric for a period (latest when omitted), England and Wales as the reference row",
-        params: &[
-            METRIC,
-            PERIOD,
-            ParamSpec {
-                name: "kind",
-                kind: Kind::AreaKind,
-                default: Value("force"),
-                help: "which areas to rank: force, region, country or all",
-            },
-        ],
-        example: "officer-fte 2015",
-        sql: concat!(
-            "WITH v AS (
+    name: "compare",
+    summary: "All forces (or other areas) ranked on a metric for a period (latest when omitted): rates beside England and Wales's rate, counts by their share of its total",
+    params: &[
+        METRIC,
+        PERIOD,
+        ParamSpec {
+            name: "kind",
+            kind: Kind::AreaKind,
+            default: Value("force"),
+            help: "which areas to rank: force, region, country or all",
+        },
+    ],
+    example: "officer-fte-per-1000 2023",
+    sql: concat!(
+        "WITH v AS (
   SELECT mv.*, m.higher_is_better, ",
-            sources!("mv"),
-            " AS _sources
+        sources!("mv"),
+        " AS _sources
   FROM v_metric_values mv JOIN metrics m ON m.code = mv.metric_code
   WHERE mv.metric_code = :metric AND mv.period_label = :period
 ), ranked AS (
-  SELECT rank() OVER (ORDER BY v.value DESC) AS rank, 'area' AS role, v.* FROM v
+  SELECT rank() OVER (ORDER BY v.value DESC) AS rank, count(*) OVER () AS of_ranked, 'area' AS role, v.*
+  FROM v
   WHERE v.area_kind <> 'national' AND (:kind = 'all' OR v.area_kind = :kind)
+    AND NOT (",
+        left_out_per_head!("v"),
+        ")
   UNION ALL
-  SELECT NULL, 'reference', v.* FROM v WHERE v.area_kind = 'national'
+  SELECT NULL, NULL, 'reference', v.* FROM v WHERE v.area_kind = 'national'
 )
-SELECT rank, area_code, area_name, area_kind, value, round(difference, 4) AS difference, ratio,
+SELECT rank, of_ranked, area_code, area_name, area_kind, value,
+       round(difference, 4) AS difference, ratio, share_of_national_pct,
        CASE WHEN role = 'reference' OR national_value IS NULL
                  OR unit IN ('count', 'persons', 'households', 'fte') THEN NULL
             ELSE CASE WHEN value > national_value THEN 'higher'
@@ -42,11 +47,12 @@ SELECT rank, area_code, area_name, area_kind, value, round(difference, 4) AS dif
                          WHEN (value > national_value) = (higher_is_better = 1) THEN ' (better)'
                          ELSE ' (worse)' END
        END AS vs_national,
-       role, metric_code AS metric, period_label AS period, unit, _sources
+       role, metric_code AS metric, period_label AS period, unit, note, _sources
 FROM ranked
 ORDER BY role = 'reference' DESC, rank, area_name"
-        ),
-        notes: "SELECT :metric || ' for ' || :period || ': figures for ' || count(*) || ' of '
+    ),
+    notes: concat!(
+        "SELECT :metric || ' for ' || :period || ': figures for ' || count(*) || ' of '
        || (SELECT count(*) FROM areas WHERE kind = 'force') || ' forces'
        || CASE WHEN count(*) = (SELECT count(*) FROM areas WHERE kind = 'force') THEN ''
                WHEN (SELECT count(*) FROM areas WHERE kind = 'force') - count(*) <= 12
@@ -61,16 +67,29 @@ ORDER BY role = 'reference' DESC, rank, area_name"
                                  AND x.metric_code = :metric AND x.period_label = :period)
                THEN '; no England and Wales value for this period, so nothing is compared with it' ELSE '' END
 FROM v_metric_values v
-WHERE v.metric_code = :metric AND v.period_label = :period AND v.area_kind = 'force'",
-        shapes: &[Shape {
-            chart: Some(Chart::Bars {
-                label: &["area_name"],
-                value: "value",
-                title: &["metric", "period", "unit"],
-            }),
-            pivot: None,
-        }],
-    };
+WHERE v.metric_code = :metric AND v.period_label = :period AND v.area_kind = 'force'
+HAVING count(*) > 0
+UNION ALL
+",
+        per_head_notes!("1"),
+        "
+UNION ALL
+",
+        count_note!(),
+        "
+UNION ALL
+",
+        no_rate_reason!()
+    ),
+    shapes: &[Shape {
+        chart: Some(Chart::Bars {
+            label: &["area_name"],
+            value: "value",
+            title: &["metric", "period", "unit"],
+        }),
+        pivot: None,
+    }],
+};
 
 /// `trend`.
 pub const TREND: CannedQuery = CannedQuery {
@@ -150,20 +169,24 @@ pub const PEERS: CannedQuery = CannedQuery {
   FROM v_metric_values mv JOIN areas a ON a.code = mv.area_code
   WHERE mv.metric_code = :metric AND mv.period_label = :period
 ), rows AS (
-  SELECT rank() OVER (ORDER BY v.value DESC) AS rank,
+  SELECT rank() OVER (ORDER BY v.value DESC) AS rank, count(*) OVER () AS of_ranked,
          CASE WHEN v.area_code = :force THEN 'selected' ELSE 'peer' END AS role, v.*
   FROM v WHERE v.area_kind = 'force' AND v.parent_id = (SELECT parent_id FROM me)
+    AND NOT (",
+            left_out_per_head!("v"),
+            ")
   UNION ALL
-  SELECT NULL, 'reference', v.* FROM v WHERE v.area_kind = 'national'
+  SELECT NULL, NULL, 'reference', v.* FROM v WHERE v.area_kind = 'national'
 )
-SELECT rank, area_code, area_name,
+SELECT rank, of_ranked, area_code, area_name,
        CASE WHEN role <> 'reference' THEN (SELECT region FROM me) END AS region, value,
-       round(difference, 4) AS difference, ratio, role,
+       round(difference, 4) AS difference, ratio, share_of_national_pct, role,
        metric_code AS metric, period_label AS period, unit, _sources
 FROM rows
 ORDER BY role = 'reference' DESC, rank, area_name"
         ),
-        notes: "WITH me AS (SELECT a.parent_id, p.short_name AS region FROM areas a JOIN areas p ON p.area_id = a.parent_id
+        notes: concat!(
+            "WITH me AS (SELECT a.parent_id, p.short_name AS region FROM areas a JOIN areas p ON p.area_id = a.parent_id
             WHERE a.code = :force)
 SELECT (SELECT region FROM me) || ': ' || :metric || ' for ' || :period || ' held for ' || count(v.area_code)
        || ' of the region''s ' || count(*) || ' forces'
@@ -172,7 +195,19 @@ SELECT (SELECT region FROM me) || ': ' || :metric || ' for ' || :period || ' hel
                ELSE '' END
 FROM areas f
 LEFT JOIN v_metric_values v ON v.area_code = f.code AND v.metric_code = :metric AND v.period_label = :period
-WHERE f.kind = 'force' AND f.parent_id = (SELECT parent_id FROM me)",
+WHERE f.kind = 'force' AND f.parent_id = (SELECT parent_id FROM me)
+UNION ALL
+",
+            per_head_notes!("(SELECT parent_id FROM areas WHERE code = 'E23000034') = (SELECT parent_id FROM areas WHERE code = :force)"),
+            "
+UNION ALL
+",
+            count_note!(),
+            "
+UNION ALL
+",
+            no_rate_reason!()
+        ),
         shapes: &[Shape {
             chart: Some(Chart::Bars {
                 label: &["area_name"],

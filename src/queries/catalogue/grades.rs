@@ -103,19 +103,22 @@ latest AS (
          rank() OVER w AS rank, count(*) OVER w AS of_forces
   FROM shown s JOIN metric_values o ON o.metric_id = s.metric_id AND o.period_id = s.period_id
   JOIN areas oa ON oa.area_id = o.area_id AND oa.kind = 'force'
+  JOIN metrics om ON om.metric_id = o.metric_id
+  -- City of London is left out of per-head ranks: its resident population is too small.
+  WHERE NOT (oa.code = 'E23000034' AND om.unit IN ('per 1,000 population', 'per million population'))
   WINDOW w AS (PARTITION BY o.metric_id, o.period_id ORDER BY o.value DESC
                RANGE BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
 )
 SELECT v.area_name, v.metric_code AS metric, v.metric_name, v.unit, v.period_label AS period,
        v.value, v.national_value, round(v.difference, 4) AS difference, v.ratio,
-       r.rank, r.of_forces,
+       v.share_of_national_pct, r.rank, r.of_forces,
        ",
             sources!("v"),
             " AS _sources
 FROM shown s
 JOIN v_metric_values v
   ON v.area_code = :force AND v.metric_code = s.metric_code AND v.period_label = s.period_label
-JOIN ranked r ON r.metric_id = s.metric_id AND r.period_id = s.period_id
+LEFT JOIN ranked r ON r.metric_id = s.metric_id AND r.period_id = s.period_id
                   AND r.area_id = (SELECT area_id FROM me)
 ORDER BY v.metric_code;"
     ),

@@ -59,6 +59,69 @@ pub(super) const PILLAR: ParamSpec = ParamSpec {
     help: "effectiveness, efficiency or legitimacy (2014 to 2018/19; later years have graded areas)",
 };
 
+/// True for a row `x` of `v_metric_values` left out of per-head rankings: City of London
+/// on a rate per head of its resident population, which is too small to compare.
+macro_rules! left_out_per_head {
+    ($x:literal) => {
+        concat!(
+            $x,
+            ".area_code = 'E23000034' AND ",
+            $x,
+            ".unit IN ('per 1,000 population', 'per million population')"
+        )
+    };
+}
+
+/// A note when City of London is left out of a per-head ranking of `:metric` for `:period`
+/// (with `$also`, an SQL condition that must hold too, such as "the ranking is of its
+/// region").
+macro_rules! per_head_notes {
+    ($also:literal) => {
+        concat!(
+            "SELECT 'City of London is left out of this per-head ranking: its resident population is too small for a rate per head to compare with other forces'' (its figure stays in v_metric_values)'
+WHERE EXISTS (SELECT 1 FROM v_metric_values x WHERE x.metric_code = :metric AND x.period_label = :period
+              AND x.area_code = 'E23000034' AND x.unit IN ('per 1,000 population', 'per million population'))
+  AND ",
+            $also
+        )
+    };
+}
+
+/// A note that `:metric` is a count, compared by share of England and Wales's total.
+macro_rules! count_note {
+    () => {
+        "SELECT :metric || ' is a count (' || unit || '): areas are ranked and each is given as its share of England and Wales''s total, never a difference from it; compare a rate per 1,000 to compare forces of different sizes'
+FROM metrics WHERE code = :metric AND unit IN ('count', 'persons', 'households', 'fte')"
+    };
+}
+
+/// Why a rate peel derives has no figure for `:period`: its numerator has none, or the
+/// pairing rule's population is not held (see `load::rates`). Rates name their numerator
+/// first in their definition (`officer-fte per 1,000 residents. Derived by peel: ...`).
+macro_rules! no_rate_reason {
+    () => {
+        "SELECT CASE
+         WHEN pop_date IS NULL
+         THEN :metric || ' has no figure for ' || :period || ': a rate per 1,000 is derived only for a financial year, 31 March or 30 September, each paired with a mid-year population no more than a year away'
+         WHEN NOT EXISTS (SELECT 1 FROM v_metric_values n WHERE n.metric_code = numerator AND n.period_label = :period)
+         THEN :metric || ' has no figure for ' || :period || ': ' || numerator || ' has none for that period'
+         WHEN NOT EXISTS (SELECT 1 FROM v_metric_values x WHERE x.metric_code = 'population' AND x.period_end = pop_date)
+         THEN :metric || ' has no figure for ' || :period || ': the rate divides by the mid-' || substr(pop_date, 1, 4)
+              || ' population estimate, which the database does not hold (population: '
+              || (SELECT min(period_label) || ' to ' || max(period_label) FROM v_metric_values WHERE metric_code = 'population' AND area_kind = 'national')
+              || '); peel never divides by a population further away'
+         END
+FROM (SELECT substr(m.definition, 1, instr(m.definition, ' per 1,000 residents.') - 1) AS numerator,
+             CASE WHEN p.kind = 'financial-year' AND substr(p.start_date, 5) = '-04-01' THEN substr(p.start_date, 1, 4) || '-06-30'
+                  WHEN p.kind = 'point' AND substr(p.end_date, 5) = '-03-31' THEN (CAST(substr(p.end_date, 1, 4) AS INTEGER) - 1) || '-06-30'
+                  WHEN p.kind = 'point' AND substr(p.end_date, 5) = '-09-30' THEN substr(p.end_date, 1, 4) || '-06-30'
+             END AS pop_date
+      FROM metrics m, periods p
+      WHERE m.code = :metric AND p.label = :period AND instr(m.definition, ' per 1,000 residents. Derived by peel') > 0)
+WHERE NOT EXISTS (SELECT 1 FROM v_metric_values v WHERE v.metric_code = :metric AND v.period_label = :period)"
+    };
+}
+
 mod figures;
 mod grades;
 
