@@ -202,7 +202,11 @@ CREATE TABLE metrics (
     definition       TEXT NOT NULL,
     -- Which edition of a published statistic the series is, where the publisher revises
     -- (ONS mid-year estimates, the Home Office workforce tables): one metric, one edition.
-    edition          TEXT
+    edition          TEXT,
+    -- 1 for the metrics a force's profile (`peel run force`) shows: those peel ships and
+    -- those read from reports; 0 for metrics an import created (thousands of offence
+    -- codes would bury the profile; `trend` and `compare` show them).
+    in_profile       INTEGER NOT NULL DEFAULT 0 CHECK (in_profile IN (0, 1))
 );
 
 -- One figure: a metric for an area and period. Unique on (metric, area, period); the
@@ -283,6 +287,42 @@ END;
 CREATE TRIGGER period_metric_counts_removed AFTER DELETE ON period_metric_counts BEGIN
     UPDATE period_counts SET metrics = metrics - 1, figures = figures - OLD.figures
      WHERE period_id = OLD.period_id;
+END;
+
+-- Per metric: how many figures over how many periods, and its latest period, kept by the
+-- triggers below from period_metric_counts, so that listing the metrics (`peel run
+-- metrics`) never counts millions of figures. `peel check` recounts them.
+CREATE TABLE metric_counts (
+    metric_id        INTEGER PRIMARY KEY REFERENCES metrics (metric_id),
+    figures          INTEGER NOT NULL CHECK (figures >= 0),
+    periods          INTEGER NOT NULL CHECK (periods >= 0),
+    latest_period_id INTEGER REFERENCES periods (period_id)
+);
+CREATE INDEX period_metric_counts_metric ON period_metric_counts (metric_id);
+CREATE TRIGGER metric_counts_added AFTER INSERT ON period_metric_counts BEGIN
+    INSERT INTO metric_counts (metric_id, figures, periods, latest_period_id)
+    VALUES (NEW.metric_id, NEW.figures, 1, NEW.period_id)
+    ON CONFLICT (metric_id) DO UPDATE SET
+        figures = figures + NEW.figures,
+        periods = periods + 1,
+        latest_period_id = CASE
+            WHEN (SELECT end_date FROM periods WHERE period_id = NEW.period_id)
+                 > ifnull((SELECT end_date FROM periods WHERE period_id = latest_period_id), '')
+            THEN NEW.period_id ELSE latest_period_id END;
+END;
+CREATE TRIGGER metric_counts_changed AFTER UPDATE ON period_metric_counts BEGIN
+    UPDATE metric_counts SET figures = figures - OLD.figures + NEW.figures
+     WHERE metric_id = NEW.metric_id;
+END;
+CREATE TRIGGER metric_counts_removed AFTER DELETE ON period_metric_counts BEGIN
+    UPDATE metric_counts SET
+        figures = figures - OLD.figures,
+        periods = periods - 1,
+        latest_period_id = CASE WHEN latest_period_id = OLD.period_id THEN (
+            SELECT pc.period_id FROM period_metric_counts pc JOIN periods p ON p.period_id = pc.period_id
+             WHERE pc.metric_id = OLD.metric_id ORDER BY p.end_date DESC, pc.period_id LIMIT 1)
+            ELSE latest_period_id END
+     WHERE metric_id = OLD.metric_id;
 END;
 
 -- An "area for improvement" a report states, under the question it belongs to.

@@ -76,13 +76,14 @@ say "ratio peel / sqlite3: **$(ratio import.json)** (goal: at most 1.0)"
 say ""
 
 # 2. A canned comparison query on the seed, whole process -----------------------------
-PERIOD="as at 30 September 2015"
+PERIOD="as at 31 March 2023"
+METRIC="officer-fte-per-1000"
 "$PEEL" --db seed.db queries compare | sed -n '/^SQL:$/,$p' | tail -n +2 \
-    | sed -e "s/:metric/'officer-fte'/g" -e "s/:period/'$PERIOD'/g" -e "s/:kind/'force'/g" \
+    | sed -e "s/:metric/'$METRIC'/g" -e "s/:period/'$PERIOD'/g" -e "s/:kind/'force'/g" \
     | tr '\n' ' ' > compare.sql
 hyperfine -N --export-json compare.json --warmup 5 --runs $((RUNS * 10)) \
     --command-name "peel run compare" \
-    "$PEEL --db seed.db run -q compare officer-fte '$PERIOD'" \
+    "$PEEL --db seed.db run -q compare $METRIC '$PERIOD'" \
     --command-name "sqlite3 FILE SQL" \
     "sqlite3 seed.db \"$(cat compare.sql)\""
 hyperfine -N --export-json version.json --warmup 5 --runs $((RUNS * 10)) "$PEEL --version"
@@ -90,11 +91,24 @@ say "## 2. Canned comparison query on the seed database, start to last byte"
 say ""
 say "| command | mean (ms) |"
 say "|---|---:|"
-say "| peel run compare officer-fte '$PERIOD' | $(mean_ms compare.json 0) |"
+say "| peel run compare $METRIC '$PERIOD' | $(mean_ms compare.json 0) |"
 say "| sqlite3 seed.db \"<the same SQL>\" | $(mean_ms compare.json 1) |"
 say "| peel --version | $(mean_ms version.json 0) |"
 say ""
 say "ratio peel / sqlite3: **$(ratio compare.json)** (goal: at most 1.5); peel --version: $(mean_ms version.json 0) ms (goal: under 5)"
+say ""
+
+# 2b. Building the default database, and the sizes --------------------------------------
+hyperfine -N --export-json init.json --warmup 1 --runs "$RUNS" \
+    --prepare 'rm -f built.db built.db-wal built.db-shm' \
+    --command-name "peel init" "$PEEL --db built.db init"
+say "## 2b. The default database"
+say ""
+say "| measure | value |"
+say "|---|---:|"
+say "| peel init (the whole seed through the importers), mean | $(mean_ms init.json 0) ms (goal: under 1,000) |"
+say "| the database it builds | $(stat -c %s built.db) bytes |"
+say "| the peel binary (release) | $(stat -c %s "$PEEL") bytes |"
 say ""
 
 # 3. Scale ------------------------------------------------------------------------------
@@ -110,7 +124,7 @@ for size in small large; do
 done
 QUERIES=(
     "force cambs"
-    "compare officer-fte 2015"
+    "compare officer-fte-per-1000 2023"
     "compare synthetic-0001 '2015/16 Q1'"
     "trend cambs officer-fte"
     "trend cambs synthetic-0001"
@@ -125,6 +139,9 @@ QUERIES=(
     "region cambs synthetic-0001"
     "improvements cambs"
     "metrics officer"
+    "metrics"
+    "beside 2017"
+    "items 2017"
     "forces east"
     "periods"
     "years"

@@ -140,6 +140,31 @@ const RULES: &[Rule] = &[
                      HAVING ifnull(pc.metrics, 0) <> count(c.metric_id)
                          OR ifnull(pc.figures, 0) <> ifnull(sum(c.figures), 0)",
     },
+    Rule {
+        check: "the per-metric counts agree with the per-period counts",
+        violations: "WITH actual AS (
+                       SELECT pc.metric_id, sum(pc.figures) AS figures, count(*) AS periods,
+                              (SELECT max(p.end_date) FROM period_metric_counts x
+                                 JOIN periods p ON p.period_id = x.period_id
+                                WHERE x.metric_id = pc.metric_id) AS latest
+                       FROM period_metric_counts pc GROUP BY pc.metric_id)
+                     SELECT 'metric ' || ifnull(a.metric_id, c.metric_id) || ': ' || ifnull(a.figures, 0)
+                            || ' figures in ' || ifnull(a.periods, 0) || ' periods, counted '
+                            || ifnull(c.figures, 0) || ' in ' || ifnull(c.periods, 0)
+                     FROM actual a FULL JOIN metric_counts c ON c.metric_id = a.metric_id
+                     WHERE ifnull(c.figures, 0) <> ifnull(a.figures, 0)
+                        OR ifnull(c.periods, 0) <> ifnull(a.periods, 0)
+                        OR (SELECT end_date FROM periods WHERE period_id = c.latest_period_id) IS NOT a.latest",
+    },
+    Rule {
+        check: "every rate peel derived has the figures it divides",
+        violations: "SELECT 'value ' || v.value_id || ' (' || m.code || ')' FROM metric_values v
+                     JOIN metrics m ON m.metric_id = v.metric_id
+                     WHERE m.code IN ('officer-fte-per-1000', 'staff-fte-per-1000', 'pcso-fte-per-1000',
+                                      'officer-fte-sep-per-1000', 'recorded-crime-per-1000',
+                                      'arrests-per-1000', 'stop-search-per-1000')
+                       AND v.derived = 1 AND (v.numerator_id IS NULL OR v.denominator_id IS NULL)",
+    },
 ];
 
 fn run_rule(conn: &Connection, rule: &Rule) -> Finding {

@@ -424,6 +424,7 @@ fn load_figures(tx: &Transaction<'_>) -> Result<()> {
                 higher_is_better: r.higher_is_better,
                 definition: &r.definition,
                 edition: none_if_empty(&r.edition),
+                in_profile: true,
             },
         )
         .map_err(at(&METRICS, line))?;

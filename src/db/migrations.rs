@@ -71,6 +71,45 @@ pub(super) const MIGRATIONS: &[&str] = &[
     "DROP VIEW v_judgments;
      DROP VIEW v_improvements;
      ALTER TABLE metrics ADD COLUMN edition TEXT;
+     ALTER TABLE metrics ADD COLUMN in_profile INTEGER NOT NULL DEFAULT 0 CHECK (in_profile IN (0, 1));
+     UPDATE metrics SET in_profile = 1;
+     CREATE TABLE metric_counts (
+    metric_id        INTEGER PRIMARY KEY REFERENCES metrics (metric_id),
+    figures          INTEGER NOT NULL CHECK (figures >= 0),
+    periods          INTEGER NOT NULL CHECK (periods >= 0),
+    latest_period_id INTEGER REFERENCES periods (period_id)
+);
+CREATE INDEX period_metric_counts_metric ON period_metric_counts (metric_id);
+CREATE TRIGGER metric_counts_added AFTER INSERT ON period_metric_counts BEGIN
+    INSERT INTO metric_counts (metric_id, figures, periods, latest_period_id)
+    VALUES (NEW.metric_id, NEW.figures, 1, NEW.period_id)
+    ON CONFLICT (metric_id) DO UPDATE SET
+        figures = figures + NEW.figures,
+        periods = periods + 1,
+        latest_period_id = CASE
+            WHEN (SELECT end_date FROM periods WHERE period_id = NEW.period_id)
+                 > ifnull((SELECT end_date FROM periods WHERE period_id = latest_period_id), '')
+            THEN NEW.period_id ELSE latest_period_id END;
+END;
+CREATE TRIGGER metric_counts_changed AFTER UPDATE ON period_metric_counts BEGIN
+    UPDATE metric_counts SET figures = figures - OLD.figures + NEW.figures
+     WHERE metric_id = NEW.metric_id;
+END;
+CREATE TRIGGER metric_counts_removed AFTER DELETE ON period_metric_counts BEGIN
+    UPDATE metric_counts SET
+        figures = figures - OLD.figures,
+        periods = periods - 1,
+        latest_period_id = CASE WHEN latest_period_id = OLD.period_id THEN (
+            SELECT pc.period_id FROM period_metric_counts pc JOIN periods p ON p.period_id = pc.period_id
+             WHERE pc.metric_id = OLD.metric_id ORDER BY p.end_date DESC, pc.period_id LIMIT 1)
+            ELSE latest_period_id END
+     WHERE metric_id = OLD.metric_id;
+END;
+     INSERT INTO metric_counts (metric_id, figures, periods, latest_period_id)
+     SELECT pc.metric_id, sum(pc.figures), count(*),
+            (SELECT x.period_id FROM period_metric_counts x JOIN periods p ON p.period_id = x.period_id
+              WHERE x.metric_id = pc.metric_id ORDER BY p.end_date DESC, x.period_id LIMIT 1)
+     FROM period_metric_counts pc GROUP BY pc.metric_id;
      ALTER TABLE metric_values ADD COLUMN trust TEXT CHECK (trust IS NULL OR trust IN ('high', 'medium-high', 'medium', 'low'));
      ALTER TABLE metric_values ADD COLUMN numerator_id INTEGER REFERENCES metric_values (value_id) ON DELETE CASCADE
                    CHECK (numerator_id IS NULL OR derived = 1);

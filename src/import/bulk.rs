@@ -563,6 +563,7 @@ impl<'c> Import<'c> {
                 higher_is_better,
                 definition,
                 edition: None,
+                in_profile: false,
             },
         )?;
         self.summary.metrics_created.push(code.to_string());

@@ -233,6 +233,7 @@ fn metric_id(
                     file.name, fact.line
                 ),
                 edition: None,
+                in_profile: true,
             },
         )?),
     }

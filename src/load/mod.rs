@@ -231,13 +231,15 @@ pub struct NewMetric<'a> {
     pub definition: &'a str,
     /// Which edition of a published statistic, where the publisher revises.
     pub edition: Option<&'a str>,
+    /// Whether a force's profile shows it.
+    pub in_profile: bool,
 }
 
 /// Records a metric.
 pub fn insert_metric(conn: &Connection, m: &NewMetric<'_>) -> rusqlite::Result<i64> {
     conn.prepare_cached(
-        "INSERT INTO metrics (code, name, unit, higher_is_better, definition, edition)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO metrics (code, name, unit, higher_is_better, definition, edition, in_profile)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
     .execute(params![
         m.code,
@@ -245,7 +247,8 @@ pub fn insert_metric(conn: &Connection, m: &NewMetric<'_>) -> rusqlite::Result<i
         m.unit,
         m.higher_is_better,
         m.definition,
-        m.edition
+        m.edition,
+        m.in_profile
     ])?;
     Ok(conn.last_insert_rowid())
 }

@@ -172,16 +172,19 @@ fn arguments_bind_by_position_or_name() {
     )
     .unwrap();
     assert_eq!(call.params[":metric"], Value::Text("officer-fte".into()));
+    // officer-fte is the 31 March series (seed/metrics/ho_police_workforce_mar2007_mar2023.csv):
+    // the latest of its periods ending in 2015 is 31 March 2015.
     assert_eq!(
         call.params[":period"],
-        Value::Text("as at 30 September 2015".into())
+        Value::Text("as at 31 March 2015".into())
     );
     assert_eq!(call.params[":kind"], Value::Text("force".into()));
     assert_eq!(
         call.notes,
         [
-            "period \"2015\" is as at 30 September 2015 (the latest period ending in 2015)",
-            "officer-fte for as at 30 September 2015: figures for 43 of 43 forces"
+            "period \"2015\" is as at 31 March 2015 (the latest period ending in 2015)",
+            "officer-fte for as at 31 March 2015: figures for 43 of 43 forces",
+            "officer-fte is a count (fte): areas are ranked and each is given as its share of England and Wales's total, never a difference from it; compare a rate per 1,000 to compare forces of different sizes"
         ]
     );
     let call = prepare(&conn, "trend", &["FORCE=cambs".into()]).unwrap();
@@ -219,7 +222,9 @@ fn call_mistakes_are_usage_errors_that_show_the_usage() {
         "Adequate is not a grade of the peel-4 scale used in 2016; its grades: Outstanding, Good, Requires improvement, Inadequate, Not graded"
     ));
     assert!(err("grades", &["2019"]).contains("did you mean 2018 (2018/19)?"));
-    assert!(err("compare", &["officer-fte", "2020"]).contains("no period ends in 2020"));
+    // No figure's period ends in 2024 (population runs to mid-2023, workforce to March 2023
+    // and March 2025).
+    assert!(err("compare", &["officer-fte", "2024"]).contains("no period ends in 2024"));
 }
 
 #[test]
@@ -308,12 +313,23 @@ fn completion_offers_values_of_the_next_parameter_and_names() {
         ["cambridgeshire"]
     );
     assert_eq!(
-        complete_argument(&conn, "compare", &["officer-fte".into()], "as at 3"),
+        complete_argument(
+            &conn,
+            "compare",
+            &["officer-fte".into()],
+            "as at 31 March 201"
+        ),
         [
-            "as at 30 June 2018",
-            "as at 30 September 2015",
+            "as at 31 March 2019",
+            "as at 31 March 2018",
+            "as at 31 March 2017",
+            "as at 31 March 2016",
             "as at 31 March 2015",
-            "as at 30 September 2014"
+            "as at 31 March 2014",
+            "as at 31 March 2013",
+            "as at 31 March 2012",
+            "as at 31 March 2011",
+            "as at 31 March 2010"
         ]
     );
     assert_eq!(

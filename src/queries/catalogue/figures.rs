@@ -286,17 +286,21 @@ pub const METRICS: CannedQuery = CannedQuery {
         help: "text to look for in the code, name or definition; every metric when omitted",
     }],
     example: "officer",
+    // The counts are kept by triggers (metric_counts in schema.sql): counting figures here
+    // would read every one of them.
     sql: "SELECT m.code AS metric, m.name, m.unit,
        CASE m.higher_is_better WHEN 1 THEN 'higher' WHEN 0 THEN 'lower' END AS better,
-       count(v.value_id) AS figures, count(DISTINCT v.area_id) AS areas,
-       count(DISTINCT v.period_id) AS periods,
-       (SELECT p.label FROM metric_values x JOIN periods p ON p.period_id = x.period_id
-         WHERE x.metric_id = m.metric_id ORDER BY p.end_date DESC LIMIT 1) AS latest_period,
-       m.definition
-FROM metrics m LEFT JOIN metric_values v ON v.metric_id = m.metric_id
+       ifnull(c.figures, 0) AS figures, ifnull(c.periods, 0) AS periods,
+       p.label AS latest_period,
+       (SELECT x.figures FROM period_metric_counts x
+         WHERE x.period_id = c.latest_period_id AND x.metric_id = m.metric_id) AS areas_in_latest,
+       CASE WHEN m.definition LIKE '%Derived by peel%' THEN 'derived' END AS derived,
+       m.edition, m.definition
+FROM metrics m
+LEFT JOIN metric_counts c ON c.metric_id = m.metric_id
+LEFT JOIN periods p ON p.period_id = c.latest_period_id
 WHERE :search IS NULL
    OR instr(lower(m.code || ' ' || m.name || ' ' || m.definition), lower(:search)) > 0
-GROUP BY m.metric_id
 ORDER BY figures = 0, m.code",
     notes: "",
     shapes: &[Shape::PLAIN],

@@ -87,16 +87,22 @@ ORDER BY i.question_id;
 -- From the base tables: through the view every one of the force's figures would be
 -- joined to its source and England and Wales value just to find the latest period.
 latest AS (
+  -- The profile's metrics only (metrics.in_profile): thousands of imported offence codes
+  -- would bury it, and make it read every figure of the force.
   SELECT v.metric_id, max(p.end_date) AS period_end
-  FROM metric_values v JOIN periods p ON p.period_id = v.period_id
-  WHERE v.area_id = (SELECT area_id FROM me)
+  FROM metrics m CROSS JOIN metric_values v ON v.metric_id = m.metric_id
+                                           AND v.area_id = (SELECT area_id FROM me)
+  JOIN periods p ON p.period_id = v.period_id
+  WHERE m.in_profile = 1
   GROUP BY v.metric_id
 ), shown AS (
-  SELECT x.metric_id, x.period_id, m.code AS metric_code, p.label AS period_label
-  FROM latest l JOIN metrics m ON m.metric_id = l.metric_id
-  JOIN periods p ON p.end_date = l.period_end
-  JOIN metric_values x ON x.metric_id = l.metric_id AND x.period_id = p.period_id
-                      AND x.area_id = (SELECT area_id FROM me)
+  -- CROSS JOIN keeps the profile's few metrics as the outer loop: left to itself the
+  -- planner reads all of the force's figures.
+  SELECT x.value_id, x.metric_id, x.period_id, m.code AS metric_code, p.label AS period_label
+  FROM latest l CROSS JOIN metrics m ON m.metric_id = l.metric_id
+  CROSS JOIN periods p ON p.end_date = l.period_end
+  CROSS JOIN metric_values x ON x.metric_id = l.metric_id AND x.period_id = p.period_id
+                            AND x.area_id = (SELECT area_id FROM me)
 ), ranked AS (
   -- Every force's figure for the shown metrics and periods, ranked once.
   SELECT o.metric_id, o.period_id, o.area_id,
@@ -116,7 +122,7 @@ SELECT v.area_name, v.metric_code AS metric, v.metric_name, v.unit, v.period_lab
             sources!("v"),
             " AS _sources
 FROM shown s
-JOIN v_metric_values v
+CROSS JOIN v_metric_values v
   ON v.area_code = :force AND v.metric_code = s.metric_code AND v.period_label = s.period_label
 LEFT JOIN ranked r ON r.metric_id = s.metric_id AND r.period_id = s.period_id
                   AND r.area_id = (SELECT area_id FROM me)
@@ -159,7 +165,11 @@ FROM tally
 HAVING count(published) > 0
 UNION ALL
 SELECT 'this force''s grades span the 2019/2021 change of scale (peel-4 to peel-5, which adds Adequate); grades compare by rank within each scale'
-WHERE (SELECT count(DISTINCT scale) FROM v_judgments WHERE area_code = :force) > 1"
+WHERE (SELECT count(DISTINCT scale) FROM v_judgments WHERE area_code = :force) > 1
+UNION ALL
+SELECT count(*) || ' metrics created by imports are not in the profile (metrics.in_profile = 0): see them with peel run trend FORCE METRIC or peel run compare METRIC'
+FROM metrics WHERE in_profile = 0
+HAVING count(*) > 0"
     ),
     shapes: &[
         Shape::PLAIN,
@@ -514,6 +524,111 @@ UNION ALL
 SELECT 'these grades span the 2019/2021 change of scale (peel-4 to peel-5, which adds Adequate); grades compare by rank within each scale'
 WHERE (SELECT count(DISTINCT scale) FROM v_judgments
        WHERE area_code = :force AND (:pillar IS NULL OR pillar = :pillar)) > 1",
+    shapes: &[Shape::PLAIN],
+};
+
+/// The figures `beside` shows for metric parameter `$m`: every force's value of that
+/// metric for its latest period ending in the cycle's first year, ranked (City of London
+/// left out of per-head ranks). A CTE body.
+macro_rules! figures_in_year {
+    ($m:literal) => {
+        concat!(
+            "SELECT v.area_code, v.value, v.period_label,
+         CASE WHEN v.area_code = 'E23000034' AND v.unit IN ('per 1,000 population', 'per million population')
+              THEN NULL ELSE rank() OVER (PARTITION BY v.area_code = 'E23000034' AND v.unit IN ('per 1,000 population', 'per million population')
+                                          ORDER BY v.value DESC) END AS rank
+  FROM v_metric_values v
+  WHERE v.metric_code = ",
+            $m,
+            " AND v.area_kind = 'force'
+    AND v.period_end = (SELECT max(p.end_date) FROM periods p
+                        JOIN period_metric_counts pc ON pc.period_id = p.period_id
+                        JOIN metrics m ON m.metric_id = pc.metric_id
+                        WHERE m.code = ",
+            $m,
+            " AND substr(p.end_date, 1, 4) = CAST(:year AS TEXT))"
+        )
+    };
+}
+
+/// `beside`.
+pub const BESIDE: CannedQuery = CannedQuery {
+    name: "beside",
+    summary: "Every force's pillar grade for a year beside two of its figures for the same year (officers and crime per 1,000 by default), each ranked",
+    params: &[
+        ParamSpec {
+            name: "year",
+            kind: Kind::Year,
+            default: Required,
+            help: "a PEEL year with pillars: 2014 to 2018/19",
+        },
+        ParamSpec {
+            name: "pillar",
+            kind: Kind::Pillar,
+            default: Value("effectiveness"),
+            help: "effectiveness, efficiency or legitimacy; effectiveness when omitted",
+        },
+        ParamSpec {
+            name: "metric",
+            kind: Kind::Metric,
+            default: Value("officer-fte-per-1000"),
+            help: "the first figure; officer-fte-per-1000 when omitted",
+        },
+        ParamSpec {
+            name: "metric2",
+            kind: Kind::Metric,
+            default: Value("recorded-crime-per-1000"),
+            help: "the second figure; recorded-crime-per-1000 when omitted",
+        },
+    ],
+    example: "2017 effectiveness",
+    sql: concat!(
+        "WITH g AS (
+  SELECT area_code, grade, grade_rank, derived,
+         source || ifnull(char(10) || other_sources, '') AS sources
+  FROM v_judgments WHERE year = :year AND level = 'pillar' AND pillar = :pillar AND area_kind = 'force'
+), f1 AS (",
+        figures_in_year!(":metric"),
+        "), f2 AS (",
+        figures_in_year!(":metric2"),
+        ")
+SELECT a.code AS area_code, a.short_name AS area_name,
+       g.grade || CASE WHEN g.derived = 1 THEN ' (derived)' ELSE '' END AS grade,
+       :metric AS metric, f1.period_label AS period, f1.value, f1.rank,
+       :metric2 AS metric2, f2.period_label AS period2, f2.value AS value2, f2.rank AS rank2,
+       g.sources AS _sources
+FROM areas a
+LEFT JOIN g ON g.area_code = a.code
+LEFT JOIN f1 ON f1.area_code = a.code
+LEFT JOIN f2 ON f2.area_code = a.code
+WHERE a.kind = 'force'
+ORDER BY g.grade_rank IS NULL, g.grade_rank DESC, f1.rank IS NULL, f1.rank, a.short_name"
+    ),
+    notes: concat!(
+        "SELECT cv.cycle || ' ' || cv.pillar || ': ' || cv.forces_held || ' of ' || cv.forces || ' forces graded'
+       || CASE WHEN cv.forces_held < cv.forces AND cv.forces - cv.forces_held <= 12
+               THEN '; not in the database: ' || cv.forces_not_held ELSE '' END
+FROM v_item_coverage cv WHERE cv.year = :year AND cv.level = 'pillar' AND cv.pillar = :pillar
+UNION ALL
+SELECT label || ' graded areas, not pillars: beside needs a year from 2014 to 2018/19'
+FROM cycles WHERE year = :year AND has_pillars = 0
+UNION ALL
+SELECT m.code || ': ' || CASE WHEN p.label IS NULL
+            THEN 'no figure for a period ending in ' || :year || ' in this database'
+            ELSE p.label || ' (the latest period ending in ' || :year || '), '
+                 || (SELECT count(*) FROM v_metric_values v WHERE v.metric_code = m.code
+                       AND v.period_label = p.label AND v.area_kind = 'force') || ' of 43 forces' END
+       || CASE WHEN m.unit IN ('per 1,000 population', 'per million population')
+               THEN '; City of London is not ranked (its resident population is too small for per-head rates)' ELSE '' END
+FROM metrics m
+LEFT JOIN periods p ON p.end_date = (SELECT max(pp.end_date) FROM periods pp
+                                     JOIN period_metric_counts pc ON pc.period_id = pp.period_id
+                                     WHERE pc.metric_id = m.metric_id AND substr(pp.end_date, 1, 4) = CAST(:year AS TEXT))
+                   AND EXISTS (SELECT 1 FROM period_metric_counts pc WHERE pc.period_id = p.period_id AND pc.metric_id = m.metric_id)
+WHERE m.code IN (:metric, :metric2)
+UNION ALL
+SELECT 'a grade and a figure side by side are not cause and effect: ranks show where forces stand, not why'"
+    ),
     shapes: &[Shape::PLAIN],
 };
 

@@ -136,6 +136,7 @@ pub const CATALOGUE: &[CannedQuery] = &[
     grades::GRADED,
     grades::HISTORY,
     grades::ITEMS,
+    grades::BESIDE,
     figures::PEERS,
     figures::REGION,
     grades::IMPROVEMENTS,
