@@ -102,7 +102,7 @@ pub fn strict_number(text: &str) -> Option<f64> {
     let ok = !whole.is_empty()
         && whole.bytes().all(|b| b.is_ascii_digit())
         && frac.bytes().all(|b| b.is_ascii_digit())
-        && (frac.is_empty() == !digits.contains('.'));
+        && (frac.is_empty() != digits.contains('.'));
     if ok { t.parse().ok() } else { None }
 }
 

@@ -604,8 +604,7 @@ LEFT JOIN f2 ON f2.area_code = a.code
 WHERE a.kind = 'force'
 ORDER BY g.grade_rank IS NULL, g.grade_rank DESC, f1.rank IS NULL, f1.rank, a.short_name"
     ),
-    notes: concat!(
-        "SELECT cv.cycle || ' ' || cv.pillar || ': ' || cv.forces_held || ' of ' || cv.forces || ' forces graded'
+    notes: "SELECT cv.cycle || ' ' || cv.pillar || ': ' || cv.forces_held || ' of ' || cv.forces || ' forces graded'
        || CASE WHEN cv.forces_held < cv.forces AND cv.forces - cv.forces_held <= 12
                THEN '; not in the database: ' || cv.forces_not_held ELSE '' END
 FROM v_item_coverage cv WHERE cv.year = :year AND cv.level = 'pillar' AND cv.pillar = :pillar
@@ -627,8 +626,7 @@ LEFT JOIN periods p ON p.end_date = (SELECT max(pp.end_date) FROM periods pp
                    AND EXISTS (SELECT 1 FROM period_metric_counts pc WHERE pc.period_id = p.period_id AND pc.metric_id = m.metric_id)
 WHERE m.code IN (:metric, :metric2)
 UNION ALL
-SELECT 'a grade and a figure side by side are not cause and effect: ranks show where forces stand, not why'"
-    ),
+SELECT 'a grade and a figure side by side are not cause and effect: ranks show where forces stand, not why'",
     shapes: &[Shape::PLAIN],
 };
 
