@@ -265,7 +265,7 @@ pub fn load(tx: &Transaction<'_>) -> Result<SeedCounts> {
     for file in SERIES_FILES {
         let rows = crate::import::series::parse(file.text.as_bytes())
             .map_err(|e| anyhow!("{} {e}", file.name))?;
-        crate::import::series::store(tx, file.name, &rows, false)
+        crate::import::series::store(tx, file.name, &rows, false, false)
             .map_err(|e| anyhow!("{} {e}", file.name))?;
     }
     load::rates::derive_rates(tx)?;

@@ -89,6 +89,10 @@ pub(super) fn import_csv(global: &GlobalArgs, args: &ImportCsvArgs) -> Result<()
     };
     let mut conn = open_database(global, Access::ReadWrite)?;
     for file in &args.files {
+        if import::is_series_file(file).unwrap_or(false) {
+            import_series(&mut conn, file, args)?;
+            continue;
+        }
         let size = std::fs::metadata(file).map_or(0, |m| m.len());
         let bar = if io::stderr().is_terminal() {
             let bar = indicatif::ProgressBar::new(size);
@@ -356,4 +360,33 @@ fn grade_summary_line(s: &import::grades::GradeSummary, dry_run: bool) -> String
         plural(s.rows as u64, "row"),
         parts.join("; ")
     )
+}
+
+/// A file in the series layout (`seed/metrics/`): stored whole, then every rate derived
+/// again, in one transaction.
+fn import_series(
+    conn: &mut rusqlite::Connection,
+    file: &std::path::Path,
+    args: &ImportCsvArgs,
+) -> Result<()> {
+    let imported =
+        import::import_series_file(conn, file, args.replace, args.create_metrics, args.dry_run)?;
+    let s = &imported.summary;
+    eprintln!(
+        "peel: {} {} (series layout): {}, {}, {} already held, {} replaced; {} and {} created; rates per 1,000 derived again: {}",
+        if args.dry_run {
+            "would import"
+        } else {
+            "imported"
+        },
+        file.display(),
+        plural(s.rows as u64, "row"),
+        plural(s.values as u64, "new value"),
+        s.already_held,
+        s.replaced,
+        plural(s.metrics_created.len() as u64, "metric"),
+        plural(s.periods_created as u64, "period"),
+        imported.rates.rates
+    );
+    Ok(())
 }

@@ -83,10 +83,11 @@ pub fn import_series_bytes(
     name: &str,
     bytes: &[u8],
     replace: bool,
+    create_metrics: bool,
 ) -> Result<SeriesImported> {
     let rows = series::parse(bytes).map_err(|e| anyhow::anyhow!("{name} {e}"))?;
-    let summary =
-        series::store(tx, name, &rows, replace).map_err(|e| anyhow::anyhow!("{name} {e}"))?;
+    let summary = series::store(tx, name, &rows, replace, create_metrics)
+        .map_err(|e| anyhow::anyhow!("{name} {e}"))?;
     let rates = crate::load::rates::derive_rates(tx)?;
     Ok(SeriesImported { summary, rates })
 }
@@ -97,13 +98,14 @@ pub fn import_series_file(
     conn: &mut Connection,
     path: &Path,
     replace: bool,
+    create_metrics: bool,
     dry_run: bool,
 ) -> Result<SeriesImported> {
     let name = path.display().to_string();
     let bytes = read_bounded(path).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
     crate::db::ensure_only_peels_triggers(conn)?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let imported = import_series_bytes(&tx, &name, &bytes, replace)?;
+    let imported = import_series_bytes(&tx, &name, &bytes, replace, create_metrics)?;
     if dry_run {
         tx.rollback()?;
     } else {

@@ -265,6 +265,8 @@ pub struct SeriesSummary {
     pub replaced: usize,
     /// Periods created.
     pub periods_created: usize,
+    /// Metrics created (`--create-metrics`).
+    pub metrics_created: Vec<String>,
 }
 
 /// Writes `rows` (read from `file`) inside `tx`. With `replace`, a value held with another
@@ -274,6 +276,7 @@ pub fn store(
     file: &str,
     rows: &[SeriesRow],
     replace: bool,
+    create_metrics: bool,
 ) -> Result<SeriesSummary, SeriesError> {
     let sql = |line: u64, e: rusqlite::Error| SeriesError {
         line,
@@ -291,13 +294,48 @@ pub fn store(
         let (metric_id, unit) = match metrics.get(&r.metric) {
             Some(m) => m.clone(),
             None => {
-                let m = load::metric_by_code(tx, &r.metric)
-                    .map_err(|e| sql(line, e))?
-                    .ok_or_else(|| SeriesError {
+                let held = load::metric_by_code(tx, &r.metric).map_err(|e| sql(line, e))?;
+                let held = match held {
+                    None if create_metrics => {
+                        let code_ok = !r.metric.is_empty()
+                            && r.metric
+                                .bytes()
+                                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+                        if !code_ok {
+                            return Err(SeriesError {
+                                line,
+                                column: Some("metric"),
+                                message: format!(
+                                    "{} cannot be a metric code (a-z, 0-9 and -)",
+                                    excerpt(&r.metric)
+                                ),
+                            });
+                        }
+                        let definition =
+                            format!("Created by peel import csv from {file} line {line}");
+                        let id = load::insert_metric(
+                            tx,
+                            &load::NewMetric {
+                                code: &r.metric,
+                                name: &r.metric,
+                                unit: r.unit,
+                                higher_is_better: None,
+                                definition: &definition,
+                                edition: None,
+                                in_profile: false,
+                            },
+                        )
+                        .map_err(|e| sql(line, e))?;
+                        summary.metrics_created.push(r.metric.clone());
+                        Some((id, r.unit.to_string()))
+                    }
+                    other => other,
+                };
+                let m = held.ok_or_else(|| SeriesError {
                         line,
                         column: Some("metric"),
                         message: format!(
-                            "no metric {} (list them with `peel run metrics`; a series file names metrics peel knows)",
+                            "no metric {} (list them with `peel run metrics`, or give --create-metrics)",
                             excerpt(&r.metric)
                         ),
                     })?;
