@@ -5,6 +5,7 @@ mod util;
 mod bad_input; // the data-driven bad-input catalogue: one-line errors, exit codes, files unchanged
 mod concurrency; // an importer and four readers at once: no 'database is locked', no half imports seen
 mod crash; // SIGKILL at seeded random moments during a large import: all of it or none, never damage
+mod figures; // figure series, rates per head, like-for-like comparisons, the series layout
 mod grades; // the grade record: coverage notes, tallies, derived flags, peel import grades
 mod hostile; // files someone sent: unsafe views and triggers, saved queries that write; nothing runs
 mod import; // report text import: facts in the views, dry runs, duplicates, bad files

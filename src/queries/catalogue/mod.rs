@@ -103,15 +103,15 @@ macro_rules! no_rate_reason {
         "SELECT CASE
          WHEN pop_date IS NULL
          THEN :metric || ' has no figure for ' || :period || ': a rate per 1,000 is derived only for a financial year, 31 March or 30 September, each paired with a mid-year population no more than a year away'
-         WHEN NOT EXISTS (SELECT 1 FROM v_metric_values n WHERE n.metric_code = numerator AND n.period_label = :period)
-         THEN :metric || ' has no figure for ' || :period || ': ' || numerator || ' has none for that period'
+         WHEN NOT EXISTS (SELECT 1 FROM v_metric_values n WHERE n.metric_code = rate_of AND n.period_label = :period)
+         THEN :metric || ' has no figure for ' || :period || ': ' || rate_of || ' has none for that period'
          WHEN NOT EXISTS (SELECT 1 FROM v_metric_values x WHERE x.metric_code = 'population' AND x.period_end = pop_date)
          THEN :metric || ' has no figure for ' || :period || ': the rate divides by the mid-' || substr(pop_date, 1, 4)
               || ' population estimate, which the database does not hold (population: '
               || (SELECT min(period_label) || ' to ' || max(period_label) FROM v_metric_values WHERE metric_code = 'population' AND area_kind = 'national')
               || '); peel never divides by a population further away'
          END
-FROM (SELECT substr(m.definition, 1, instr(m.definition, ' per 1,000 residents.') - 1) AS numerator,
+FROM (SELECT substr(m.definition, 1, instr(m.definition, ' per 1,000 residents.') - 1) AS rate_of,
              CASE WHEN p.kind = 'financial-year' AND substr(p.start_date, 5) = '-04-01' THEN substr(p.start_date, 1, 4) || '-06-30'
                   WHEN p.kind = 'point' AND substr(p.end_date, 5) = '-03-31' THEN (CAST(substr(p.end_date, 1, 4) AS INTEGER) - 1) || '-06-30'
                   WHEN p.kind = 'point' AND substr(p.end_date, 5) = '-09-30' THEN substr(p.end_date, 1, 4) || '-06-30'
