@@ -28,6 +28,16 @@ fn query(db: &Path, sql: &str) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// The highest source id: sources above it were made by a later import (the seed's own
+/// series rows carry source lines too).
+fn last_source(db: &Path) -> String {
+    query(db, "SELECT max(source_id) FROM sources")[0][0].clone()
+}
+
+/// Where seed/metrics/ho_police_workforce_mar2007_mar2023.csv says its officer-fte figures
+/// come from (its source_url column), as a conflict names it.
+const WORKFORCE_SOURCE: &str = "https://github.com/jamesLSI/ecom185/blob/37d6841b28475c84f283351a97c44d4c5999d297/data/open-data-table-police-workforce-260723.ods (sheet Data) ; cross-check copy for 2007-2022: https://github.com/mpjashby/lesscrime.info/blob/45e92ee4dcef39a68bea920c38700a875cf22b98/content/post/police-uplift-2022-data.csv.gz ; upstream: Home Office 'Police workforce open data tables' (https://www.gov.uk/government/statistics/police-workforce-open-data-tables), editions 26 July 2023 and 27 July 2022";
+
 fn import(db: &Path, args: &[&str], files: &[&Path]) -> std::process::Output {
     let mut cmd = peel();
     cmd.arg("--db").arg(db).args(["import", "csv"]).args(args);
@@ -42,6 +52,7 @@ fn the_long_layout_resolves_names_and_creates_periods() {
     let dir = tempfile::tempdir().unwrap();
     let db = seeded_db(dir.path());
     let file = local(dir.path(), "long.csv");
+    let seeded_sources = last_source(&db);
     let out = import(&db, &[], &[&file]);
     stdout_ok(&out);
     let err = stderr(&out);
@@ -49,45 +60,54 @@ fn the_long_layout_resolves_names_and_creates_periods() {
         err.contains("area \"beds\" read as Bedfordshire (E23000026)"),
         "{err}"
     );
+    // The seed's series already hold 2015/16 (seed/metrics/ho_arrests_pfa_fy2007_fy2018.csv
+    // and others: 2015-04-01 to 2016-03-31) and the 12 months to 30 June 2016
+    // (ons_recorded_crime_excl_fraud_pfa_fy2003_2018.csv: 2015-07-01 to 2016-06-30); no
+    // series has 31 March 2006 (officer-fte starts in 2007) or a quarter.
     assert!(
-        err.contains("(long layout): 8 rows, 8 values; 4 periods created (as at 31 March 2016, 2015/16, 2015/16 Q1, 12 months to 30 June 2016)"),
+        err.contains(
+            "(long layout): 8 rows, 8 values; 2 periods created (as at 31 March 2006, 2015/16 Q1)"
+        ),
         "{err}"
     );
     let rows = query(
         &db,
-        "SELECT area_code, metric_code, period_label, period_kind, ifnull(period_start, ''), period_end,
-                value, source_line
-         FROM v_metric_values WHERE source_line IS NOT NULL AND report_id IS NULL
-         ORDER BY source_line",
+        &format!(
+            "SELECT area_code, metric_code, period_label, period_kind, ifnull(period_start, ''),
+                    period_end, value, source_line
+             FROM v_metric_values WHERE source_line IS NOT NULL AND report_id IS NULL
+               AND source IN (SELECT location FROM sources WHERE source_id > {seeded_sources})
+             ORDER BY source_line"
+        ),
     );
     let expected: Vec<Vec<&str>> = vec![
         vec![
             "E23000023",
             "officer-fte",
-            "as at 31 March 2016",
+            "as at 31 March 2006",
             "point",
             "",
-            "2016-03-31",
+            "2006-03-31",
             "1380.5",
             "2",
         ],
         vec![
             "E23000026",
             "officer-fte",
-            "as at 31 March 2016",
+            "as at 31 March 2006",
             "point",
             "",
-            "2016-03-31",
+            "2006-03-31",
             "1092.3",
             "3",
         ],
         vec![
             "E23000027",
             "officer-fte",
-            "as at 31 March 2016",
+            "as at 31 March 2006",
             "point",
             "",
-            "2016-03-31",
+            "2006-03-31",
             "1950",
             "4",
         ],
@@ -111,7 +131,8 @@ fn the_long_layout_resolves_names_and_creates_periods() {
             "70.1",
             "6",
         ],
-        // The seed report already made this span, as a 12-months period: it is reused.
+        // The seed report already made this span, as a 12-months period: it is reused. (The
+        // series hold the same dates as the financial year 2014/15.)
         vec![
             "E23000034",
             "crime-per-1000",
@@ -158,17 +179,24 @@ fn rows_without_a_source_cite_the_file_with_its_sha256_and_trust() {
     let dir = tempfile::tempdir().unwrap();
     let db = seeded_db(dir.path());
     let file = local(dir.path(), "long.csv");
+    let seeded_sources = last_source(&db);
     stdout_ok(&import(&db, &["--trust", "high"], &[&file]));
     let sha = {
         use std::process::Command;
         let out = Command::new("sha256sum").arg(&file).output().unwrap();
         String::from_utf8(out.stdout).unwrap()[..64].to_string()
     };
+    // Every figure of long.csv on one of two new sources: the file itself for rows without
+    // a source, and the URL the other rows give.
     let sources = query(
         &db,
-        "SELECT s.kind, s.title, s.trust, s.sha256, s.key, count(*) FROM metric_values v
-         JOIN sources s USING (source_id) WHERE v.source_line IS NOT NULL AND v.report_id IS NULL
-         GROUP BY s.source_id ORDER BY s.kind",
+        &format!(
+            "SELECT s.kind, s.title, s.trust, s.sha256, s.key, count(*) FROM metric_values v
+             JOIN sources s USING (source_id)
+             WHERE v.source_line IS NOT NULL AND v.report_id IS NULL
+               AND s.source_id > {seeded_sources}
+             GROUP BY s.source_id ORDER BY s.kind"
+        ),
     );
     assert_eq!(
         sources,
@@ -233,8 +261,11 @@ fn the_home_office_table_gives_quarters_year_totals_and_rates() {
         vec!["E23000034", "2017/18 Q4", "quarter", "49", "0"],
     ];
     assert_eq!(counts, expected);
-    // Avon & Somerset: 1520 + 1604 + 1489 + 1411 = 6024; per 1,000 of its 1,711,500
-    // people (as at 30 June 2018, the only population figure) = 3.5197.
+    // Avon & Somerset: 1520 + 1604 + 1489 + 1411 = 6024. The table's rates divide by the
+    // population figure nearest the end of the period (seed/metrics/
+    // ons_pfa_population_2011_2023.csv, E23000036): for 2017/18 (to 31 March 2018) mid-2018,
+    // 1,714,753 people, so 3.5130 per 1,000; for 2017/18 Q1 (to 30 June 2017) mid-2017,
+    // 1,700,982, so 1520 / 1,700.982 = 0.8936.
     let avon = query(
         &db,
         "SELECT metric_code, period_label, value, derived FROM v_metric_values
@@ -244,18 +275,19 @@ fn the_home_office_table_gives_quarters_year_totals_and_rates() {
     let expected: Vec<Vec<&str>> = vec![
         vec!["offences-8n", "2017/18", "6024", "1"],
         vec!["offences-8n", "2017/18 Q1", "1520", "0"],
-        vec!["offences-8n-per-1000", "2017/18", "3.5197", "1"],
-        vec!["offences-8n-per-1000", "2017/18 Q1", "0.8881", "1"],
+        vec!["offences-8n-per-1000", "2017/18", "3.513", "1"],
+        vec!["offences-8n-per-1000", "2017/18 Q1", "0.8936", "1"],
     ];
     assert_eq!(avon, expected);
-    // City of London: 238 offences, 8,700 people: 27.3563 per 1,000.
+    // City of London: 238 offences; mid-2018, 8,165 people (same file, E23000034): 29.1488
+    // per 1,000.
     let note = &query(
         &db,
         "SELECT v.value, v.note FROM metric_values v JOIN metrics m USING (metric_id)
          JOIN areas a USING (area_id) JOIN periods p USING (period_id)
          WHERE m.code = 'offences-39-per-1000' AND a.code = 'E23000034' AND p.label = '2017/18'",
     )[0];
-    assert_eq!(note[0], "27.3563");
+    assert_eq!(note[0], "29.1488");
     assert_eq!(
         note[1],
         "derived by peel import csv: offences x 1,000 / population of the area as at 30 June 2018 (the nearest population figure)"
@@ -301,29 +333,44 @@ fn imported_offences_answer_canned_queries() {
     let db = seeded_db(dir.path());
     let file = local(dir.path(), "home-office-prc.csv");
     stdout_ok(&import(&db, &[], &[&file]));
-    let rows = csv_rows(&stdout_ok(&run(
+    let out = run(
         &db,
         &[
             "-F",
             "csv",
             "run",
-            "-q",
             "compare",
             "offences-39-per-1000",
             "2017/18",
         ],
-    )));
+    );
+    let rows = csv_rows(&stdout_ok(&out));
+    let at = |name: &str| rows[0].iter().position(|c| c == name).unwrap();
     let picked: Vec<Vec<String>> = rows
         .iter()
-        .map(|r| vec![r[0].clone(), r[2].clone(), r[4].clone()])
+        .map(|r| {
+            vec![
+                r[at("rank")].clone(),
+                r[at("of_ranked")].clone(),
+                r[at("area_name")].clone(),
+                r[at("value")].clone(),
+            ]
+        })
         .collect();
+    // Metropolitan Police: 8120 + 8544 + 9012 + 8877 = 34553 offences, by its mid-2018
+    // population (seed/metrics/ons_pfa_population_2011_2023.csv: 8,825,170) = 3.9153 per
+    // 1,000. City of London (29.1488, see above) is left out of a per-head ranking.
     assert_eq!(
         picked,
         [
-            ["rank", "area_name", "value"],
-            ["1", "City of London", "27.3563"],
-            ["2", "Metropolitan Police", "3.8826"],
+            ["rank", "of_ranked", "area_name", "value"],
+            ["1", "1", "Metropolitan Police", "3.9153"],
         ]
+    );
+    let err = stderr(&out);
+    assert!(
+        err.contains("City of London is left out of this per-head ranking"),
+        "{err}"
     );
 }
 
@@ -371,7 +418,7 @@ fn unknown_metrics_are_all_listed_and_nothing_is_stored() {
     assert_fails(
         &out,
         1,
-        "unknown-metrics.csv line 3, column 3 (metric): 2 unknown metrics: \"populaton\" (did you mean population (Population)?), \"stop-and-search\"; nothing was stored",
+        "unknown-metrics.csv line 3, column 3 (metric): 2 unknown metrics: \"populaton\" (did you mean population (Population) or population-2020-edition (Population (ONS mid-2020 edition, 2001 to 2010)) or population-mye2018 (Population (ONS mid-2018 estimate, rounded to 100))?), \"road-deaths\"; nothing was stored",
     );
     assert_eq!(bytes(&db), before);
 }
@@ -388,16 +435,22 @@ fn create_metrics_takes_the_unit_from_the_file_or_the_flag() {
         err.contains("columns not used by the long layout: comment"),
         "{err}"
     );
-    assert!(err.contains("1 metric created (stop-and-search)"), "{err}");
+    assert!(
+        err.contains("1 metric created (firearms-licences)"),
+        "{err}"
+    );
     let metric = query(
         &db,
-        "SELECT code, name, unit FROM metrics WHERE code = 'stop-and-search'",
+        "SELECT code, name, unit FROM metrics WHERE code = 'firearms-licences'",
     );
-    assert_eq!(metric, [["stop-and-search", "Stop and search", "count"]]);
+    assert_eq!(
+        metric,
+        [["firearms-licences", "Firearms licences", "count"]]
+    );
     let values = query(
         &db,
         "SELECT area_name, period_label, value FROM v_metric_values
-         WHERE metric_code = 'stop-and-search' ORDER BY period_end, area_name",
+         WHERE metric_code = 'firearms-licences' ORDER BY period_end, area_name",
     );
     assert_eq!(
         values,
@@ -408,23 +461,27 @@ fn create_metrics_takes_the_unit_from_the_file_or_the_flag() {
         ]
     );
 
-    // Without a unit anywhere, a new metric is an error.
+    // Without a unit anywhere, a new metric is an error (the seed has arrests now, so the
+    // new metric is one it lacks: seed/metrics.csv).
     let bare = dir.path().join("bare.csv");
     std::fs::write(
         &bare,
-        "area,period,metric,value\nKent,2016/17,Arrests,100\n",
+        "area,period,metric,value\nKent,2016/17,Custody detentions,100\n",
     )
     .unwrap();
     let out = import(&db, &["--create-metrics"], &[&bare]);
     assert_fails(
         &out,
         1,
-        "bare.csv line 2, column 3 (metric): metric \"Arrests\" is new: give its unit in a unit column or with --unit",
+        "bare.csv line 2, column 3 (metric): metric \"Custody detentions\" is new: give its unit in a unit column or with --unit",
     );
     let out = import(&db, &["--create-metrics", "--unit", "count"], &[&bare]);
     stdout_ok(&out);
     assert_eq!(
-        query(&db, "SELECT unit FROM metrics WHERE code = 'arrests'"),
+        query(
+            &db,
+            "SELECT unit FROM metrics WHERE code = 'custody-detentions'"
+        ),
         [["count"]]
     );
     let out = import(&db, &["--create-metrics", "--unit", "furlongs"], &[&bare]);
@@ -452,10 +509,14 @@ fn a_value_from_another_source_needs_replace() {
     let file = local(dir.path(), "conflict.csv");
     let before = bytes(&db);
     let out = import(&db, &[], &[&file]);
+    // seed/metrics/ho_police_workforce_mar2007_mar2023.csv: "E23000032,Kent,officer-fte,
+    // 2015-03-31,2015-03-31,3188.39".
     assert_fails(
         &out,
         1,
-        "conflict.csv line 2, column 4 (value): Kent, officer-fte, as at 31 March 2015 is already stored (3188.39, from seed/original/ho_police_officer_fte_2014_2015.csv); use --replace to replace it",
+        &format!(
+            "conflict.csv line 2, column 4 (value): Kent, officer-fte, as at 31 March 2015 is already stored (3188.39, from {WORKFORCE_SOURCE}); use --replace to replace it"
+        ),
     );
     assert_eq!(bytes(&db), before);
     let out = import(&db, &["--replace"], &[&file]);
@@ -537,7 +598,7 @@ fn files_are_separate_transactions_and_the_first_error_stops() {
     assert_eq!(
         query(
             &db,
-            "SELECT count(*) FROM v_metric_values WHERE period_label = 'as at 31 March 2016'"
+            "SELECT count(*) FROM v_metric_values WHERE period_label = 'as at 31 March 2006'"
         ),
         [["3"]]
     );
@@ -641,14 +702,17 @@ fn a_large_load_still_finds_duplicates_and_conflicts() {
     );
     assert_eq!(bytes(&db), before);
 
-    // The last row contradicts the seed (Kent, 31 March 2015).
+    // The last row contradicts the seed (Kent, 31 March 2015: 3188.39 in
+    // seed/metrics/ho_police_workforce_mar2007_mar2023.csv).
     let conflict = dir.path().join("large-conflict.csv");
     std::fs::write(&conflict, format!("{text}Kent,2015-03-31,officer-fte,1\n")).unwrap();
     let out = import(&db, &[], &[&conflict]);
     assert_fails(
         &out,
         1,
-        "large-conflict.csv line 12002, column 4 (value): Kent, officer-fte, as at 31 March 2015 is already stored (3188.39, from seed/original/ho_police_officer_fte_2014_2015.csv)",
+        &format!(
+            "large-conflict.csv line 12002, column 4 (value): Kent, officer-fte, as at 31 March 2015 is already stored (3188.39, from {WORKFORCE_SOURCE})"
+        ),
     );
     assert_eq!(bytes(&db), before);
 
@@ -661,12 +725,26 @@ fn a_large_load_still_finds_duplicates_and_conflicts() {
     // The indexes are back, exactly as the schema has them.
     let check = stdout_ok(&run(&db, &["check"]));
     assert!(!check.contains("FAILED"), "{check}");
+    // schema.sql: five indexes on metric_values (the key, the area, the report, and a
+    // derived rate's numerator and denominator) and the three triggers that keep the counts.
     let objects = query(
         &db,
-        "SELECT type, count(*) FROM sqlite_schema WHERE tbl_name = 'metric_values'
-         AND type IN ('index', 'trigger') GROUP BY type ORDER BY type",
+        "SELECT type, name FROM sqlite_schema WHERE tbl_name = 'metric_values'
+         AND type IN ('index', 'trigger') ORDER BY type, name",
     );
-    assert_eq!(objects, [["index", "3"], ["trigger", "3"]]);
+    assert_eq!(
+        objects,
+        [
+            ["index", "metric_values_area"],
+            ["index", "metric_values_denominator"],
+            ["index", "metric_values_key"],
+            ["index", "metric_values_numerator"],
+            ["index", "metric_values_report"],
+            ["trigger", "metric_values_counted"],
+            ["trigger", "metric_values_recounted"],
+            ["trigger", "metric_values_uncounted"]
+        ]
+    );
     // The per-period counts took the load in (peel check above recounted them too):
     // 43 forces a year from 1700: 12,000 rows fill 279 years and 3 rows of 1979.
     let periods = csv_rows(&stdout_ok(&run(&db, &["-F", "csv", "run", "periods"])));

@@ -134,8 +134,8 @@ fn grade_counts_2016_match_the_published_national_counts() {
 
 #[test]
 fn compare_puts_england_and_wales_first_as_the_reference_row() {
-    // ho_police_officer_fte_2014_2015.csv line 56: "Total 43 forces,...,125184.76" is the
-    // latest (September 2015) England and Wales figure.
+    // seed/metrics/ho_police_workforce_mar2007_mar2023.csv: the latest officer-fte date is
+    // 31 March 2023, "K04000001,England and Wales,officer-fte,2023-03-31,2023-03-31,147429.63".
     let (_d, db) = seeded();
     let (rows, err) = run_csv(&db, &["compare", "officer-fte"]);
     let first = row(&rows, "role", "reference");
@@ -145,38 +145,72 @@ fn compare_puts_england_and_wales_first_as_the_reference_row() {
     );
     assert_eq!(first("area_name"), "England and Wales");
     assert_eq!(first("rank"), "");
-    assert_eq!(first("value"), "125184.76");
-    assert_eq!(first("period"), "as at 30 September 2015");
+    assert_eq!(first("value"), "147429.63");
+    assert_eq!(first("period"), "as at 31 March 2023");
+    assert_eq!(first("share_of_national_pct"), "100.0");
     assert_eq!(rows.len(), 1 + 1 + 43);
     assert!(
-        err.contains("period is the latest with officer-fte figures: as at 30 September 2015"),
+        err.contains("period is the latest with officer-fte figures: as at 31 March 2023"),
         "{err}"
     );
-    // Cambridgeshire, line 31: 1358.1599999999996, stored as printed.
+    // Same file: "E23000023,Cambridgeshire,officer-fte,2023-03-31,2023-03-31,1730.52", the
+    // 27th largest of the 43 forces that day; a count, so its share of England and Wales
+    // (1730.52 / 147429.63 = 1.17%), never a difference or a ratio.
     let cambs = row(&rows, "area_code", "E23000023");
-    assert_eq!(cambs("value"), "1358.16");
+    assert_eq!(
+        (
+            cambs("value"),
+            cambs("rank"),
+            cambs("of_ranked"),
+            cambs("share_of_national_pct"),
+            cambs("difference"),
+            cambs("ratio")
+        ),
+        (
+            "1730.52".into(),
+            "27".into(),
+            "43".into(),
+            "1.17".into(),
+            "".into(),
+            "".into()
+        )
+    );
 }
 
 #[test]
 fn compare_population_ranks_the_met_first() {
-    // ons_pfa_population_mye2018.csv line 41: "E23000001,Metropolitan Police,8899400".
+    // seed/metrics/ons_pfa_population_2011_2023.csv, mid-2023 (the latest): "E23000001,
+    // Metropolitan Police,population,2023-06-30,2023-06-30,8931847", the largest force, and
+    // England and Wales 60854727. A count: its share is 8931847 / 60854727 = 14.68%, and
+    // no ratio.
     let (_d, db) = seeded();
     let (rows, _) = run_csv(&db, &["compare", "population"]);
     let met = row(&rows, "rank", "1");
     assert_eq!(met("area_name"), "Metropolitan Police");
+    assert_eq!(met("value"), "8931847");
+    assert_eq!(met("period"), "as at 30 June 2023");
+    assert_eq!(met("share_of_national_pct"), "14.68");
+    assert_eq!(met("ratio"), "");
+    assert_eq!(row(&rows, "role", "reference")("value"), "60854727");
+    // The mid-2018 figure of another edition (ons_pfa_population_mye2018.csv line 41:
+    // "E23000001,Metropolitan Police,8899400"; line 3: England and Wales 59115800) is its
+    // own metric: 8899400 / 59115800 = 15.05%.
+    let (rows, _) = run_csv(&db, &["compare", "population-mye2018"]);
+    let met = row(&rows, "rank", "1");
+    assert_eq!(met("area_name"), "Metropolitan Police");
     assert_eq!(met("value"), "8899400");
-    // Line 3: England and Wales 59115800; 8899400 / 59115800 = 0.1505.
-    assert_eq!(met("ratio"), "0.1505");
+    assert_eq!(met("share_of_national_pct"), "15.05");
+    assert_eq!(met("ratio"), "");
     assert_eq!(row(&rows, "role", "reference")("value"), "59115800");
 }
 
 #[test]
 fn compare_a_period_given_as_a_year_a_date_or_a_label() {
-    // ho_police_officer_fte_2014_2015.csv line 31: Cambridgeshire 1354.36 (Sep 2014),
-    // 1361.95 (Mar 2015).
+    // seed/metrics/ho_police_workforce_mar2007_mar2023.csv: Cambridgeshire 1370.38 (31 March
+    // 2014, the only officer-fte date in 2014), 1361.95 (31 March 2015).
     let (_d, db) = seeded();
     for (period, value) in [
-        ("2014", "1354.36"),
+        ("2014", "1370.38"),
         ("2015-03-31", "1361.95"),
         ("as at 31 March 2015", "1361.95"),
         ("march 2015", "1361.95"),
@@ -188,9 +222,10 @@ fn compare_a_period_given_as_a_year_a_date_or_a_label() {
             "{period}"
         );
     }
-    // Regions: line 29 "Eastern,10185.69,10130.62,9967.09".
+    // Regions, same file: "E12000006,East of England,officer-fte,2014-03-31,2014-03-31,
+    // 10318.93"; the nine English regions and England and Wales.
     let (rows, _) = run_csv(&db, &["compare", "officer-fte", "2014", "kind=region"]);
-    assert_eq!(row(&rows, "area_name", "East")("value"), "10185.69");
+    assert_eq!(row(&rows, "area_name", "East")("value"), "10318.93");
     assert_eq!(rows.len(), 1 + 1 + 9);
 }
 
@@ -201,15 +236,17 @@ fn compare_a_metric_without_figures_is_empty_with_a_note() {
         &db,
         &[
             "sql",
+            // Every metric of the seed has figures (seed/metrics.csv and seed/metrics/):
+            // this one is made up.
             "INSERT INTO metrics (code, name, unit, definition)
-             VALUES ('stop-search-per-1000', 'Stop and search per 1,000 population',
-                     'per 1,000 population', 'Stop and search, not yet loaded')",
+             VALUES ('knife-crime-per-1000', 'Knife crime per 1,000 population',
+                     'per 1,000 population', 'Knife crime, not yet loaded')",
         ],
     ));
-    let (rows, err) = run_csv(&db, &["compare", "stop-search-per-1000"]);
+    let (rows, err) = run_csv(&db, &["compare", "knife-crime-per-1000"]);
     assert_eq!(rows.len(), 1, "{rows:?}");
     assert!(
-        err.contains("no stop-search-per-1000 figures in this database yet"),
+        err.contains("no knife-crime-per-1000 figures in this database yet"),
         "{err}"
     );
 }
@@ -296,13 +333,53 @@ fn force_cambs_is_cambridgeshire_with_grades_and_figures() {
         "{err}"
     );
     let figures = csv_rows(&format!("area_name,metric,{figures}"));
-    // ons_pfa_population_mye2018.csv: "E23000023,Cambridgeshire,852500,339200".
+    // seed/metrics/ons_pfa_population_2011_2023.csv, mid-2023 (the latest): Cambridgeshire
+    // 919082, England and Wales 60854727; a count, so its share (1.51%) and rank (27th of
+    // the 43 forces), no ratio.
     let pop = row(&figures, "metric", "population");
     assert_eq!(
-        (pop("value"), pop("national_value"), pop("ratio")),
-        ("852500".into(), "59115800".into(), "0.0144".into())
+        (
+            pop("period"),
+            pop("value"),
+            pop("national_value"),
+            pop("ratio"),
+            pop("share_of_national_pct"),
+            pop("rank"),
+            pop("of_forces")
+        ),
+        (
+            "as at 30 June 2023".into(),
+            "919082".into(),
+            "60854727".into(),
+            "".into(),
+            "1.51".into(),
+            "27".into(),
+            "43".into()
+        )
     );
-    assert_eq!(row(&figures, "metric", "officer-fte")("value"), "1358.16");
+    // ons_pfa_population_mye2018.csv: "E23000023,Cambridgeshire,852500,339200", now
+    // population-mye2018: 852500 / 59115800 = 1.44%.
+    let mye = row(&figures, "metric", "population-mye2018");
+    assert_eq!(
+        (
+            mye("period"),
+            mye("value"),
+            mye("national_value"),
+            mye("share_of_national_pct")
+        ),
+        (
+            "as at 30 June 2018".into(),
+            "852500".into(),
+            "59115800".into(),
+            "1.44".into()
+        )
+    );
+    // seed/metrics/ho_police_workforce_mar2007_mar2023.csv: 31 March 2023, 1730.52.
+    let officers = row(&figures, "metric", "officer-fte");
+    assert_eq!(
+        (officers("period"), officers("value")),
+        ("as at 31 March 2023".into(), "1730.52".into())
+    );
 }
 
 #[test]
@@ -362,18 +439,79 @@ fn names_that_fit_several_forces_are_errors_that_name_them() {
 }
 #[test]
 fn trend_shows_each_period_with_the_change_and_england_and_wales() {
-    // ho_police_officer_fte_2014_2015.csv lines 31 and 56.
+    // seed/metrics/ho_police_workforce_mar2007_mar2023.csv: Cambridgeshire (E23000023)
+    // and England and Wales (K04000001), officer-fte as at 31 March 2007 to 2023; the
+    // changes are the differences of consecutive values, rounded to two decimals.
     let (_d, db) = seeded();
     let (rows, _) = run_csv(&db, &["trend", "cambs", "officer-fte"]);
-    assert_eq!(column(&rows, "value"), ["1354.36", "1361.95", "1358.16"]);
-    assert_eq!(column(&rows, "change"), ["", "7.59", "-3.79"]);
+    assert_eq!(
+        column(&rows, "period_end"),
+        (2007..=2023)
+            .map(|y| format!("{y}-03-31"))
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(
+        column(&rows, "value"),
+        [
+            "1402.43", "1378.73", "1449.74", "1471.32", "1397.5", "1377.45", "1383.66", "1370.38",
+            "1361.95", "1348.77", "1345.68", "1383.11", "1446.72", "1545.07", "1619.91", "1644.71",
+            "1730.52"
+        ]
+    );
+    assert_eq!(
+        column(&rows, "change"),
+        [
+            "", "-23.7", "71.01", "21.58", "-73.82", "-20.05", "6.21", "-13.28", "-8.43", "-13.18",
+            "-3.09", "37.43", "63.61", "98.35", "74.84", "24.8", "85.81"
+        ]
+    );
     assert_eq!(
         column(&rows, "national_value"),
-        ["127077.36", "126818.09", "125184.76"]
+        [
+            "141892.96",
+            "141857.14",
+            "143768.87",
+            "143734.44",
+            "139109.61",
+            "134100.02",
+            "129583.79",
+            "127909.3",
+            "127192.46",
+            "124066.25",
+            "123141.99",
+            "122404.82",
+            "123188.86",
+            "129110.01",
+            "135301.42",
+            "140228.33",
+            "147429.63"
+        ]
     );
     assert_eq!(
         column(&rows, "national_change"),
-        ["", "-259.27", "-1633.33"]
+        [
+            "", "-35.82", "1911.73", "-34.43", "-4624.83", "-5009.59", "-4516.23", "-1674.49",
+            "-716.84", "-3126.21", "-924.26", "-737.17", "784.04", "5921.15", "6191.41", "4926.91",
+            "7201.3"
+        ]
+    );
+    // The 30 September figures are a metric of their own
+    // (seed/metrics/ho_police_workforce_sep2014_sep2019.csv), never mixed into the series.
+    let (rows, _) = run_csv(&db, &["trend", "cambs", "officer-fte-sep"]);
+    assert_eq!(
+        column(&rows, "value"),
+        ["1354.36", "1358.16", "1339.1", "1332", "1420.18", "1490"]
+    );
+    assert_eq!(
+        column(&rows, "national_value"),
+        [
+            "127077.36",
+            "125573.55",
+            "122859.01",
+            "121928.98",
+            "122406.45",
+            "124783.97"
+        ]
     );
 }
 
@@ -384,12 +522,18 @@ fn trend_chart_draws_a_sparkline_per_metric_in_plain_characters() {
     assert!(out.is_ascii(), "{out}");
     assert!(
         out.contains(
-            "Police officers (FTE), fte: 3 points, 2014-09-30 to 2015-09-30\n  Cambridgeshire     _#=  1354.36 -> 1358.16  (+3.8, +0.28%)\n  England and Wales  #+_  127077.36 -> 125184.76  (-1892.6, -1.49%)\n"
+            "Police officers (FTE), fte: 17 points, 2007-03-31 to 2023-03-31\n  Cambridgeshire     ._.-._______.=++#  1402.43 -> 1730.52  (+328.09, +23.39%)\n  England and Wales  ++++=-...____.=+#  141892.96 -> 147429.63  (+5536.67, +3.9%)\n"
         ),
         "{out}"
     );
     assert!(
-        out.contains("Population, persons: 1 point, 2018-06-30"),
+        out.contains("Population, persons: 13 points, 2011-06-30 to 2023-06-30\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "Population (ONS mid-2018 estimate, rounded to 100), persons: 1 point, 2018-06-30\n"
+        ),
         "{out}"
     );
 }
@@ -402,16 +546,18 @@ fn compare_chart_marks_england_and_wales() {
         &["--format", "chart", "run", "compare", "population"],
     ));
     let lines: Vec<&str> = out.lines().collect();
-    assert_eq!(lines[0], "population, as at 30 June 2018, persons");
+    // seed/metrics/ons_pfa_population_2011_2023.csv, mid-2023: England and Wales 60854727,
+    // Metropolitan Police 8931847.
+    assert_eq!(lines[0], "population, as at 30 June 2023, persons");
     assert!(lines[1].starts_with(" England and Wales"), "{out}");
-    assert!(lines[1].ends_with("59115800  (off the scale)"), "{out}");
+    assert!(lines[1].ends_with("60854727  (off the scale)"), "{out}");
     assert!(
-        lines[2].starts_with(" Metropolitan Police   8899400  ####"),
+        lines[2].starts_with(" Metropolitan Police   8931847  ####"),
         "{out}"
     );
     assert_eq!(
         lines.last(),
-        Some(&"off the scale: England and Wales = 59115800 (reference)")
+        Some(&"off the scale: England and Wales = 60854727 (reference)")
     );
     assert!(out.is_ascii());
 }
@@ -599,16 +745,33 @@ fn peers_and_region_compare_a_force_with_its_region() {
         (me("area_name"), me("region")),
         ("Cambridgeshire".into(), "East".into())
     );
+    // seed/metrics/ho_police_workforce_mar2007_mar2023.csv, 31 March 2023: Essex 3745.88,
+    // Hertfordshire 2389.85, Norfolk 1897.4, Cambridgeshire 1730.52, Bedfordshire 1443.26,
+    // Suffolk 1398.57; England and Wales 147429.63, so Cambridgeshire's share is 1.17%.
+    assert_eq!(
+        (
+            me("rank"),
+            me("of_ranked"),
+            me("value"),
+            me("share_of_national_pct")
+        ),
+        ("4".into(), "6".into(), "1730.52".into(), "1.17".into())
+    );
 
-    // ho_police_officer_fte_2014_2015.csv lines 29 and 31.
+    // Same file: the East of England region (E12000006), 31 March 2007 to 2023, and
+    // Cambridgeshire's 1402.43 in 2007.
     let (rows, _) = run_csv(&db, &["region", "cambs", "officer-fte"]);
     assert_eq!(
         column(&rows, "region_value"),
-        ["10185.69", "10130.62", "9967.09"]
+        [
+            "11083.47", "11028.71", "11309.49", "11361.15", "11078.82", "10648.9", "10478.84",
+            "10318.93", "10130.62", "9855.17", "9852.39", "10107.87", "10488.46", "11076.17",
+            "11589.39", "12030.02", "12605.48"
+        ]
     );
-    assert_eq!(column(&rows, "forces_in_region"), ["6", "6", "6"]);
-    // 1354.36 / 10185.69 = 0.13297...
-    assert_eq!(column(&rows, "ratio_to_region")[0], "0.133");
+    assert_eq!(column(&rows, "forces_in_region"), ["6"; 17]);
+    // 1402.43 / 11083.47 = 0.12653...
+    assert_eq!(column(&rows, "ratio_to_region")[0], "0.1265");
 }
 
 #[test]
@@ -648,28 +811,109 @@ fn catalogue_queries_describe_the_database() {
     let (rows, _) = run_csv(&db, &["forces"]);
     assert_eq!(rows.len(), 44);
     let (rows, _) = run_csv(&db, &["metrics", "officer"]);
-    assert_eq!(column(&rows, "metric"), ["officer-fte"]);
-    // ho_police_officer_fte_2014_2015.csv: 43 forces, 9 English regions, Wales and the
-    // England and Wales total: 54 areas, in 3 periods.
+    // "officer" in the code, name or definition (seed/metrics.csv; the derived rates are
+    // named after the metric they divide, and PCSOs are police community support officers).
     assert_eq!(
-        (column(&rows, "areas"), column(&rows, "periods")),
-        (vec!["54".to_string()], vec!["3".to_string()])
-    );
-    let (rows, _) = run_csv(&db, &["periods"]);
-    assert_eq!(
-        column(&rows, "period"),
+        column(&rows, "metric"),
         [
-            "as at 30 June 2018",
-            "as at 30 September 2015",
-            "12 months to 30 June 2015",
-            "as at 30 June 2015",
-            "12 months to 31 March 2015",
-            "as at 31 March 2015",
-            "as at 30 September 2014",
-            "12 months to 30 June 2014",
-            "12 months to 31 March 2014"
+            "designated-officer-fte",
+            "designated-officer-fte-sep",
+            "officer-fte",
+            "officer-fte-jan2026",
+            "officer-fte-per-1000",
+            "officer-fte-sep",
+            "officer-fte-sep-per-1000",
+            "officer-headcount",
+            "pcso-fte",
+            "pcso-fte-sep",
+            "pcso-headcount"
         ]
     );
+    // seed/metrics/ho_police_workforce_mar2007_mar2023.csv: 43 forces, 9 English regions,
+    // England, Wales and the England and Wales total: 55 areas, in 17 periods (31 March
+    // 2007 to 2023), 935 figures.
+    let officers = row(&rows, "metric", "officer-fte");
+    assert_eq!(
+        (
+            officers("figures"),
+            officers("periods"),
+            officers("areas_in_latest"),
+            officers("latest_period")
+        ),
+        (
+            "935".into(),
+            "17".into(),
+            "55".into(),
+            "as at 31 March 2023".into()
+        )
+    );
+    let (rows, _) = run_csv(&db, &["periods"]);
+    // The latest first (period ends in seed/metrics/*.csv): 2024/25 and 31 March 2025 (one
+    // metric each, 55 figures), mid-2023 population (55), 31 March 2023 (the seven
+    // workforce metrics and their three rates per 1,000: 10 metrics, 550 figures), then the
+    // 2022/23 crime severity score (42 figures: no City of London).
+    assert_eq!(
+        rows[..6],
+        [
+            [
+                "period",
+                "kind",
+                "start_date",
+                "end_date",
+                "metrics",
+                "figures"
+            ],
+            [
+                "2024/25",
+                "financial-year",
+                "2024-04-01",
+                "2025-03-31",
+                "1",
+                "55"
+            ],
+            ["as at 31 March 2025", "point", "", "2025-03-31", "1", "55"],
+            ["as at 30 June 2023", "point", "", "2023-06-30", "1", "55"],
+            [
+                "2022/23",
+                "financial-year",
+                "2022-04-01",
+                "2023-03-31",
+                "1",
+                "42"
+            ],
+            [
+                "as at 31 March 2023",
+                "point",
+                "",
+                "2023-03-31",
+                "10",
+                "550"
+            ]
+        ]
+    );
+    let ends = column(&rows, "end_date");
+    assert!(ends.windows(2).all(|w| w[0] >= w[1]), "{ends:?}");
+    // The series span 105 date ranges (seed/metrics/*.csv, period_start and period_end).
+    let mut spans: Vec<(String, String)> =
+        column(&rows, "start_date").into_iter().zip(ends).collect();
+    spans.sort();
+    spans.dedup();
+    assert_eq!(spans.len(), 105);
+    // The periods of the report's figures are still there.
+    let labels = column(&rows, "period");
+    for label in [
+        "as at 30 June 2018",
+        "as at 30 September 2015",
+        "12 months to 30 June 2015",
+        "as at 30 June 2015",
+        "12 months to 31 March 2015",
+        "as at 31 March 2015",
+        "as at 30 September 2014",
+        "12 months to 30 June 2014",
+        "12 months to 31 March 2014",
+    ] {
+        assert!(labels.iter().any(|l| l == label), "{label}: {labels:?}");
+    }
     let (rows, _) = run_csv(&db, &["years"]);
     let y2021 = row(&rows, "year", "2021");
     assert_eq!(
@@ -718,12 +962,13 @@ fn parameter_errors_exit_2_and_say_what_was_meant() {
     );
     fails(
         &["compare", "populaton"],
-        "did you mean population (Population)?",
+        "unknown metric \"populaton\"; did you mean population (Population), population-2020-edition (Population (ONS mid-2020 edition, 2001 to 2010)) or population-mye2018 (Population (ONS mid-2018 estimate, rounded to 100))?",
     );
     fails(&["compare", "asb"], "ambiguous metric \"asb\"");
+    // No period of the seed ends in 2024 (seed/metrics/*.csv: 2023-06-30, then 2025-03-31).
     fails(
-        &["compare", "officer-fte", "2020"],
-        "no period ends in 2020",
+        &["compare", "officer-fte", "2024"],
+        "unknown period \"2024\"; no period ends in 2024",
     );
     fails(
         &["grades", "2019"],
@@ -977,12 +1222,23 @@ fn with_sources_adds_footnotes_or_a_field() {
 #[test]
 fn stdout_has_only_data_in_every_format() {
     let (_d, db) = seeded();
+    // The notes peel writes to stderr (or the JSON "notes" field); compare's own `note`
+    // column holds each figure's note from its source, which is data.
+    let peel_notes = |err: &str| -> Vec<String> {
+        let notes: Vec<String> = err
+            .lines()
+            .map(|l| l.strip_prefix("peel: note: ").expect(l).to_string())
+            .collect();
+        assert!(notes.len() >= 2, "{err}");
+        notes
+    };
     for format in ["csv", "tsv", "json", "jsonl", "markdown", "table", "chart"] {
         let out = run(
             &db,
             &["--format", format, "run", "compare", "officer-fte", "2015"],
         );
         let text = stdout_ok(&out);
+        let err = stderr(&out);
         if format == "json" {
             // One JSON document: the notes travel in their own field, never in the rows.
             let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
@@ -992,17 +1248,33 @@ fn stdout_has_only_data_in_every_format() {
                 doc["notes"][0]
                     .as_str()
                     .unwrap()
-                    .starts_with("period \"2015\" is as at 30 September 2015"),
+                    .starts_with("period \"2015\" is as at 31 March 2015"),
                 "{text}"
             );
+            let notes: Vec<String> = doc["notes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|n| n.as_str().unwrap().to_string())
+                .collect();
+            assert_eq!(notes, peel_notes(&err), "the same notes as on stderr");
             let rows = serde_json::to_string(&doc["results"]).unwrap();
-            assert!(!rows.contains("note"), "{format}: {rows}");
+            for note in &notes {
+                assert!(!rows.contains(note.as_str()), "{format}: {note}: {rows}");
+            }
+            assert!(!rows.contains("peel: note"), "{format}: {rows}");
             assert!(rows.contains("Metropolitan Police"), "{format}: {text}");
         } else {
-            assert!(!text.contains("note"), "{format}: {text}");
+            for note in peel_notes(&err) {
+                assert!(!text.contains(note.as_str()), "{format}: {note}: {text}");
+            }
+            assert!(!text.contains("peel: note"), "{format}: {text}");
             assert!(text.contains("Metropolitan Police"), "{format}: {text}");
         }
-        assert!(stderr(&out).starts_with("peel: note: period \"2015\" is as at 30 September 2015"));
+        assert!(
+            err.starts_with("peel: note: period \"2015\" is as at 31 March 2015"),
+            "{err}"
+        );
     }
     let out = run(
         &db,
@@ -1023,13 +1295,16 @@ fn stdout_has_only_data_in_every_format() {
         parsed["notes"][0]
             .as_str()
             .unwrap()
-            .starts_with("period \"2015\" is as at 30 September 2015"),
+            .starts_with("period \"2015\" is as at 31 March 2015"),
         "{parsed}"
     );
+    // seed/metrics/ho_police_workforce_mar2007_mar2023.csv, 31 March 2015: Metropolitan
+    // Police 32251.61, the largest force.
     let first = &parsed["results"][0];
     assert_eq!(first[0]["role"], "reference");
     assert_eq!(first[1]["rank"], 1);
-    assert_eq!(first[1]["value"], 31792.89);
+    assert_eq!(first[1]["area_name"], "Metropolitan Police");
+    assert_eq!(first[1]["value"], 32251.61);
 }
 
 #[test]

@@ -71,10 +71,17 @@ fn cambridgeshire_2015_effectiveness_requires_improvement_in_report_and_force_pa
 #[test]
 fn cambridgeshire_mid_2018_population_and_households() {
     // ons_pfa_population_mye2018.csv: "E23000023,Cambridgeshire,852500,339200" and
-    // "K04000001,ENGLAND AND WALES,59115800,24403600".
+    // "K04000001,ENGLAND AND WALES,59115800,24403600", now metric population-mye2018 (the
+    // rounded MYE2018 edition, seed/metric_values.csv) beside households. The population
+    // series of another edition (seed/metrics/ons_pfa_population_2011_2023.csv, Census-2021
+    // consistent) holds its own mid-2018 figures: "E23000023,Cambridgeshire,population,
+    // 2018-06-30,2018-06-30,876713" and "K04000001,England and Wales,population,2018-06-30,
+    // 2018-06-30,59008368". The two editions stay separate metrics.
     let rows = query(
         "SELECT metric_code, value, national_value, period_label, period_end FROM v_metric_values
-         WHERE area_code = 'E23000023' AND metric_code IN ('population', 'households')
+         WHERE area_code = 'E23000023'
+           AND metric_code IN ('population', 'population-mye2018', 'households')
+           AND period_end = '2018-06-30'
          ORDER BY metric_code",
     );
     assert_eq!(
@@ -89,6 +96,13 @@ fn cambridgeshire_mid_2018_population_and_households() {
             ],
             [
                 "population",
+                "876713",
+                "59008368",
+                "as at 30 June 2018",
+                "2018-06-30"
+            ],
+            [
+                "population-mye2018",
                 "852500",
                 "59115800",
                 "as at 30 June 2018",
@@ -101,17 +115,25 @@ fn cambridgeshire_mid_2018_population_and_households() {
 #[test]
 fn officer_fte_keeps_two_decimals_of_the_home_office_figure() {
     // ho_police_officer_fte_2014_2015.csv: "Cambridgeshire,1354.36,1361.95,1358.1599999999996"
-    // and "Total 43 forces,127077.36000000002,126818.09,125184.76".
+    // and "Total 43 forces,127077.36000000002,126818.09,125184.76". The seed now holds the
+    // 30 September figures as officer-fte-sep from the latest edition of each date
+    // (seed/metrics/ho_police_workforce_sep2014_sep2019.csv: Cambridgeshire 1354.36 and
+    // 1358.16, England and Wales 127077.36 and, from the September 2016 edition, 125573.55)
+    // and 31 March as officer-fte from the July 2023 open data table
+    // (seed/metrics/ho_police_workforce_mar2007_mar2023.csv: Cambridgeshire 1361.95,
+    // England and Wales 127192.46).
     let rows = query(
-        "SELECT period_end, value, national_value FROM v_metric_values
-         WHERE area_code = 'E23000023' AND metric_code = 'officer-fte' ORDER BY period_end",
+        "SELECT metric_code, period_end, value, national_value FROM v_metric_values
+         WHERE area_code = 'E23000023' AND metric_code IN ('officer-fte', 'officer-fte-sep')
+           AND period_end BETWEEN '2014-09-30' AND '2015-09-30'
+         ORDER BY period_end",
     );
     assert_eq!(
         rows,
         [
-            ["2014-09-30", "1354.36", "127077.36"],
-            ["2015-03-31", "1361.95", "126818.09"],
-            ["2015-09-30", "1358.16", "125184.76"]
+            ["officer-fte-sep", "2014-09-30", "1354.36", "127077.36"],
+            ["officer-fte", "2015-03-31", "1361.95", "127192.46"],
+            ["officer-fte-sep", "2015-09-30", "1358.16", "125573.55"]
         ]
     );
 }

@@ -127,10 +127,11 @@ fn python_reads_the_views_and_documentation() {
 import sqlite3, sys
 con = sqlite3.connect("file:" + sys.argv[1] + "?mode=ro", uri=True)
 n = con.execute("SELECT count(*) FROM v_judgments WHERE year = 2016 AND pillar = 'effectiveness' AND level = 'pillar'").fetchone()[0]
-v = con.execute("SELECT value, national_value FROM v_metric_values WHERE area_code = 'E23000023' AND metric_code = 'population'").fetchone()
+v = con.execute("SELECT value, national_value FROM v_metric_values WHERE area_code = 'E23000023' AND metric_code = 'population-mye2018'").fetchone()
+w = con.execute("SELECT value, national_value FROM v_metric_values WHERE area_code = 'E23000023' AND metric_code = 'population' AND period_end = '2023-06-30'").fetchone()
 d = con.execute("SELECT count(*) FROM documentation WHERE kind = 'view'").fetchone()[0]
 lic = con.execute("SELECT DISTINCT licence FROM sources WHERE key LIKE 'report:%'").fetchone()[0]
-print(n, v[0], v[1], d, lic, sep="|")
+print(n, v[0], v[1], w[0], w[1], d, lic, sep="|")
 "#;
     let out = Command::new("python3")
         .arg("-c")
@@ -145,9 +146,12 @@ print(n, v[0], v[1], d, lic, sep="|")
     );
     assert_eq!(
         String::from_utf8(out.stdout).unwrap().trim(),
-        // Five views are documented (seed/documentation.csv): v_judgments,
-        // v_metric_values, v_improvements, v_item_coverage and v_grade_tally.
-        "43|852500|59115800|5|Open Government Licence v3.0"
+        // Cambridgeshire's population: mid-2018, rounded (seed/metric_values.csv:
+        // population-mye2018 852500, England and Wales 59115800) and mid-2023
+        // (seed/metrics/ons_pfa_population_2011_2023.csv: 919082, 60854727). Five views are
+        // documented (seed/documentation.csv): v_judgments, v_metric_values, v_improvements,
+        // v_item_coverage and v_grade_tally.
+        "43|852500|59115800|919082|60854727|5|Open Government Licence v3.0"
     );
 }
 
@@ -257,14 +261,16 @@ fn datasette_serves_the_export_and_its_canned_queries() {
         );
         serde_json::from_slice(&out.stdout).unwrap()
     };
-    // A canned query with a blank optional period: the latest (as at 30 September 2015),
-    // England and Wales first as the reference row: 125184.76 officers
-    // (ho_police_officer_fte_2014_2015.csv, "Total 43 forces").
+    // A canned query with a blank optional period: the latest (as at 31 March 2023),
+    // England and Wales first as the reference row: 147429.63 officers
+    // (seed/metrics/ho_police_workforce_mar2007_mar2023.csv, K04000001), then the largest
+    // force, Metropolitan Police (34899.05).
     let rows = get("/shipped/compare.json?metric=officer-fte&period=&kind=&_shape=array");
     assert_eq!(rows[0]["area_name"], "England and Wales");
-    assert_eq!(rows[0]["value"], 125184.76);
-    assert_eq!(rows[0]["period"], "as at 30 September 2015");
+    assert_eq!(rows[0]["value"], 147429.63);
+    assert_eq!(rows[0]["period"], "as at 31 March 2023");
     assert_eq!(rows[1]["area_name"], "Metropolitan Police");
+    assert_eq!(rows[1]["value"], 34899.05);
     // A canned query with a grade and a year.
     let rows =
         get("/shipped/graded.json?grade=Inadequate&year=2016&pillar=effectiveness&_shape=array");
