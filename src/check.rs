@@ -157,13 +157,21 @@ const RULES: &[Rule] = &[
                         OR (SELECT end_date FROM periods WHERE period_id = c.latest_period_id) IS NOT a.latest",
     },
     Rule {
-        check: "every rate peel derived has the figures it divides",
-        violations: "SELECT 'value ' || v.value_id || ' (' || m.code || ')' FROM metric_values v
+        check: "every rate peel derived has the figures it divides, and equals their quotient",
+        violations: "SELECT 'value ' || v.value_id || ' (' || m.code || '): '
+                            || CASE WHEN n.value IS NULL OR d.value IS NULL THEN 'no numerator or denominator'
+                                    ELSE v.value || ', but ' || n.value || ' x 1,000 / ' || d.value || ' is '
+                                         || round(n.value * 1000.0 / d.value, 4) END
+                     FROM metric_values v
                      JOIN metrics m ON m.metric_id = v.metric_id
+                     LEFT JOIN metric_values n ON n.value_id = v.numerator_id
+                     LEFT JOIN metric_values d ON d.value_id = v.denominator_id
                      WHERE m.code IN ('officer-fte-per-1000', 'staff-fte-per-1000', 'pcso-fte-per-1000',
                                       'officer-fte-sep-per-1000', 'recorded-crime-per-1000',
                                       'arrests-per-1000', 'stop-search-per-1000')
-                       AND v.derived = 1 AND (v.numerator_id IS NULL OR v.denominator_id IS NULL)",
+                       AND v.derived = 1
+                       AND (n.value IS NULL OR d.value IS NULL
+                            OR abs(v.value - round(n.value * 1000.0 / d.value, 4)) > 0.00005)",
     },
 ];
 

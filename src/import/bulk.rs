@@ -1206,6 +1206,9 @@ fn load(
         }
         import.summary
     };
+    // A figure a rate divides may have been added or replaced: the rates are derived
+    // again in the same transaction, so none is ever stale.
+    crate::load::rates::derive_rates(&tx).map_err(sql_error)?;
     if opts.dry_run {
         tx.rollback().map_err(sql_error)?;
     } else {
@@ -1688,21 +1691,11 @@ fn load_population(conn: &Connection) -> rusqlite::Result<PopulationByArea> {
     Ok(out)
 }
 
-/// Days since 1970-01-01 (for distances between dates).
-fn day_number(d: Date) -> i64 {
-    // Howard Hinnant's days_from_civil.
-    let y = i64::from(d.y) - i64::from(d.m <= 2);
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let m = i64::from(d.m);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d.d) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
 impl HomeOffice {
-    /// The population of `area` whose date is nearest the end of `period` (the later
-    /// one on a tie), cached per area and period.
+    /// The population of `area` that peel's pairing rule gives `period` (a quarter or a
+    /// financial year of the table): the mid-year estimate inside its financial year,
+    /// 30 June of the year the financial year starts ([`crate::load::rates`]), never one
+    /// further away. Cached per area and period.
     fn population(&mut self, names: &Names, area: i64, period: i64) -> Option<Population> {
         if let Some(p) = self.nearest.get(&(area, period)) {
             return p.clone();
@@ -1712,14 +1705,21 @@ impl HomeOffice {
             .get(&period)
             .and_then(|(_, end)| Date::parse_iso(end));
         let found = end.and_then(|end| {
-            let target = day_number(end);
+            // A quarter or year ending January to March belongs to the financial year
+            // that started the April before.
+            let first_year = if end.m >= 4 { end.y } else { end.y - 1 };
+            let mid_year = Date {
+                y: first_year,
+                m: 6,
+                d: 30,
+            };
             self.population.get(&area).and_then(|list| {
                 list.iter()
-                    .min_by_key(|(d, _, _)| ((day_number(*d) - target).abs(), -day_number(*d)))
+                    .find(|(d, _, _)| *d == mid_year)
                     .map(|(_, value, label)| Population {
                         value: *value,
                         note: format!(
-                            "derived by peel import csv: offences x 1,000 / population of the area {label} (the nearest population figure)"
+                            "derived by peel import csv: offences x 1,000 / population of the area {label} (the mid-year estimate inside the financial year)"
                         ),
                     })
             })
@@ -2147,13 +2147,5 @@ mod tests {
             .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
             .unwrap();
         assert!(on);
-    }
-
-    #[test]
-    fn day_numbers_measure_distances() {
-        let d = |s: &str| day_number(Date::parse_iso(s).unwrap());
-        assert_eq!(d("1970-01-01"), 0);
-        assert_eq!(d("2018-06-30") - d("2017-06-30"), 365);
-        assert_eq!(d("2016-03-01") - d("2016-02-28"), 2);
     }
 }

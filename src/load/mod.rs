@@ -88,19 +88,22 @@ pub fn url_source(conn: &Connection, url: &str, trust: &str, note: &str) -> rusq
     if let Some(id) = source_id(conn, &key)? {
         return Ok(id);
     }
-    let host = url
+    // A research row may name several addresses ("URL ; upstream: ..."): the first is
+    // the page the figure was read from, and titles the source.
+    let first = url.split(" ; ").next().unwrap_or(url).trim();
+    let host = first
         .trim_start_matches("http://")
         .trim_start_matches("https://")
         .trim_start_matches("www.")
         .split('/')
         .next()
-        .unwrap_or(url);
+        .unwrap_or(first);
     let official = host.ends_with("justiceinspectorates.gov.uk");
-    let tail: String = url
+    let tail: String = first
         .trim_end_matches(['/', '?'])
         .rsplit('/')
         .next()
-        .unwrap_or(url)
+        .unwrap_or(first)
         .chars()
         .take(120)
         .collect();

@@ -250,3 +250,32 @@ fn a_series_file_imports_and_a_conflicting_value_is_refused_naming_the_line() {
     );
     assert_untouched(&db, &before, "conflicting series");
 }
+
+#[test]
+fn replacing_a_figure_derives_its_rate_again() {
+    // Kent's officer FTE at 31 March 2015 is 3,188.39 (workforce file); its rate divides
+    // by Kent's mid-2014 population, 1,780,164 (population file). Replaced with 3,200 in
+    // the long layout, the rate is 3,200 x 1,000 / 1,780,164 = 1.7976.
+    let (dir, db) = seeded();
+    let file = dir.path().join("kent.csv");
+    std::fs::write(
+        &file,
+        "area,period,metric,value\nKent,2015-03-31,officer-fte,3200\n",
+    )
+    .unwrap();
+    stdout_ok(&run(
+        &db,
+        &["import", "csv", "--replace", file.to_str().unwrap()],
+    ));
+    assert_eq!(
+        sql_rows(
+            &db,
+            "SELECT value, numerator, denominator FROM v_metric_values
+             WHERE metric_code = 'officer-fte-per-1000' AND area_code = 'E23000032'
+               AND period_label = 'as at 31 March 2015'"
+        ),
+        [["1.7976", "3200", "1780164"]]
+    );
+    let out = run(&db, &["check"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}

@@ -262,10 +262,9 @@ fn the_home_office_table_gives_quarters_year_totals_and_rates() {
     ];
     assert_eq!(counts, expected);
     // Avon & Somerset: 1520 + 1604 + 1489 + 1411 = 6024. The table's rates divide by the
-    // population figure nearest the end of the period (seed/metrics/
-    // ons_pfa_population_2011_2023.csv, E23000036): for 2017/18 (to 31 March 2018) mid-2018,
-    // 1,714,753 people, so 3.5130 per 1,000; for 2017/18 Q1 (to 30 June 2017) mid-2017,
-    // 1,700,982, so 1520 / 1,700.982 = 0.8936.
+    // mid-year population inside the financial year, peel's pairing rule (seed/metrics/
+    // ons_pfa_population_2011_2023.csv, E23000036 at 2017-06-30: 1,700,982 people): for
+    // 2017/18, 6024 / 1,700.982 = 3.5415 per 1,000; for 2017/18 Q1, 1520 / 1,700.982 = 0.8936.
     let avon = query(
         &db,
         "SELECT metric_code, period_label, value, derived FROM v_metric_values
@@ -275,11 +274,11 @@ fn the_home_office_table_gives_quarters_year_totals_and_rates() {
     let expected: Vec<Vec<&str>> = vec![
         vec!["offences-8n", "2017/18", "6024", "1"],
         vec!["offences-8n", "2017/18 Q1", "1520", "0"],
-        vec!["offences-8n-per-1000", "2017/18", "3.513", "1"],
+        vec!["offences-8n-per-1000", "2017/18", "3.5415", "1"],
         vec!["offences-8n-per-1000", "2017/18 Q1", "0.8936", "1"],
     ];
     assert_eq!(avon, expected);
-    // City of London: 238 offences; mid-2018, 8,165 people (same file, E23000034): 29.1488
+    // City of London: 238 offences; mid-2017, 7,877 people (same file, E23000034): 30.2145
     // per 1,000.
     let note = &query(
         &db,
@@ -287,10 +286,10 @@ fn the_home_office_table_gives_quarters_year_totals_and_rates() {
          JOIN areas a USING (area_id) JOIN periods p USING (period_id)
          WHERE m.code = 'offences-39-per-1000' AND a.code = 'E23000034' AND p.label = '2017/18'",
     )[0];
-    assert_eq!(note[0], "29.1488");
+    assert_eq!(note[0], "30.2145");
     assert_eq!(
         note[1],
-        "derived by peel import csv: offences x 1,000 / population of the area as at 30 June 2018 (the nearest population figure)"
+        "derived by peel import csv: offences x 1,000 / population of the area as at 30 June 2017 (the mid-year estimate inside the financial year)"
     );
     let year_note = &query(
         &db,
@@ -357,14 +356,14 @@ fn imported_offences_answer_canned_queries() {
             ]
         })
         .collect();
-    // Metropolitan Police: 8120 + 8544 + 9012 + 8877 = 34553 offences, by its mid-2018
-    // population (seed/metrics/ons_pfa_population_2011_2023.csv: 8,825,170) = 3.9153 per
-    // 1,000. City of London (29.1488, see above) is left out of a per-head ranking.
+    // Metropolitan Police: 8120 + 8544 + 9012 + 8877 = 34553 offences, by its mid-2017
+    // population (seed/metrics/ons_pfa_population_2011_2023.csv: 8,768,352) = 3.9406 per
+    // 1,000. City of London (30.2145, see above) is left out of a per-head ranking.
     assert_eq!(
         picked,
         [
             ["rank", "of_ranked", "area_name", "value"],
-            ["1", "1", "Metropolitan Police", "3.9153"],
+            ["1", "1", "Metropolitan Police", "3.9406"],
         ]
     );
     let err = stderr(&out);
