@@ -240,6 +240,9 @@ pub struct ImportGradesArgs {
 
 const IMPORT_CSV_AFTER_HELP: &str = "\
 Layouts, recognised from the header row:
+  series       area_code,area_name,metric,period_start,period_end,value,unit,source_url,
+               trust,note (the research files of seed/metrics/): each figure keeps its
+               URL, trust and note; metrics must exist unless --create-metrics
   long         area,period,metric,value and optionally unit and source (any order)
   Home Office  Financial Year, Financial Quarter, Force Name, Offence Description,
                Offence Group, Offence Subgroup, Offence Code, Number of Offences:
@@ -259,7 +262,8 @@ source  a URL or file; when absent or empty, the CSV file itself (kind file, its
 Each file is one transaction: a bad row stops it with the file, line and column, and
 nothing of that file is stored. A value already stored for the same area, metric and
 period from another source is an error unless --replace; so is importing the same
-file (same SHA-256) twice.
+file (same SHA-256) twice. After every file, the rates per 1,000 peel derives
+(officer-fte-per-1000, ...) are derived again in the same transaction.
 
 Examples:
   peel import csv figures.csv
