@@ -580,13 +580,15 @@ fn list_queries(global: &GlobalArgs, args: &QueriesArgs) -> Result<()> {
 /// on a read-only connection.
 fn run_query(global: &GlobalArgs, args: &RunArgs) -> Result<()> {
     let conn = open_database(global, Access::Query)?;
-    let call = queries::prepare(&conn, &args.name, &args.args)?;
+    let (format, options) = output_options(global);
+    // -q hides the notes; a JSON document carries them whatever -q says.
+    let coverage = !args.quiet || format == Format::Json;
+    let call = queries::prepare_with(&conn, &args.name, &args.args, coverage)?;
     if !args.quiet {
         for note in &call.notes {
             eprintln!("peel: note: {}", one_line(note));
         }
     }
-    let (format, options) = output_options(global);
     if args.explain {
         let stdout = io::stdout();
         let mut out = io::BufWriter::new(stdout.lock());

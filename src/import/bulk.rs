@@ -1204,11 +1204,19 @@ fn load(
         if deferred {
             check_foreign_keys(&import)?;
         }
-        import.summary
+        // The metrics the file wrote: when one is a figure a rate divides (or the
+        // population), the rates are derived again in the same transaction, so none is
+        // ever stale; a file of other metrics (offence counts) leaves them alone.
+        let touches_rates = import.names.metric_cache.values().any(|m| match m {
+            MetricRef::Known(i) => crate::load::rates::depends_on(&import.names.metrics[*i].code),
+            MetricRef::Unknown => false,
+        });
+        (import.summary, touches_rates)
     };
-    // A figure a rate divides may have been added or replaced: the rates are derived
-    // again in the same transaction, so none is ever stale.
-    crate::load::rates::derive_rates(&tx).map_err(sql_error)?;
+    let (summary, touches_rates) = summary;
+    if touches_rates {
+        crate::load::rates::derive_rates(&tx).map_err(sql_error)?;
+    }
     if opts.dry_run {
         tx.rollback().map_err(sql_error)?;
     } else {

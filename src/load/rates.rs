@@ -32,6 +32,12 @@ pub const RATES: &[(&str, &str)] = &[
     ("stop-search-per-1000", "stop-search-all"),
 ];
 
+/// Whether a rate divides figures of this metric (or divides by it): importing it means
+/// deriving the rates again.
+pub fn depends_on(metric: &str) -> bool {
+    metric == POPULATION || RATES.iter().any(|(_, numerator)| *numerator == metric)
+}
+
 /// The date of the mid-year population estimate a figure's period pairs with, or `None`
 /// when the rule pairs none. `kind`, `start` and `end` are the period's (ISO dates).
 pub fn population_date_for(kind: &str, start: Option<&str>, end: &str) -> Option<String> {

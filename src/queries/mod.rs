@@ -535,9 +535,20 @@ pub struct Call {
 /// Resolves `args` (by position or `name=value`) for the query `name`, and gathers the
 /// notes to show before its result.
 pub fn prepare(conn: &Connection, name: &str, args: &[String]) -> Result<Call, QueryError> {
+    prepare_with(conn, name, args, true)
+}
+
+/// Like [`prepare`]; with `coverage` false the query's own notes (what it covers, why it
+/// is empty) are not worked out, for callers that will not show them (`peel run -q`).
+pub fn prepare_with(
+    conn: &Connection,
+    name: &str,
+    args: &[String],
+    coverage: bool,
+) -> Result<Call, QueryError> {
     let query = find(conn, name)?;
     let (params, bindings, mut notes) = params::bind(conn, &query, args)?;
-    if !query.notes.is_empty() {
+    if coverage && !query.notes.is_empty() {
         notes.extend(run_notes(conn, &query.notes, &params)?);
     }
     Ok(Call {
