@@ -279,3 +279,30 @@ fn replacing_a_figure_derives_its_rate_again() {
     let out = run(&db, &["check"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
+
+#[test]
+fn trend_of_a_rate_says_why_it_starts_later_than_its_figure() {
+    // officer-fte runs from 31 March 2007; its rate needs mid-2006 onwards in the one
+    // population series, which starts at mid-2011: the first rate is 31 March 2012.
+    let (_dir, db) = seeded();
+    let out = run(
+        &db,
+        &[
+            "--format",
+            "csv",
+            "run",
+            "trend",
+            "cambs",
+            "officer-fte-per-1000",
+        ],
+    );
+    let rows = csv_rows(&stdout_ok(&out));
+    assert_eq!(rows.len(), 13, "12 rates, 2012 to 2023: {rows:?}");
+    assert!(
+        stderr(&out).contains(
+            "officer-fte-per-1000 runs 2012-03-31 to 2023-03-31, while officer-fte runs 2007-03-31 to 2023-03-31"
+        ),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -129,7 +129,22 @@ FROM (-- Two branches rather than `:metric IS NULL OR ...`, which SQLite plans b
 WINDOW w AS (PARTITION BY v.metric_code, v.period_kind ORDER BY v.period_end)
 ORDER BY v.metric_code, v.period_kind, v.period_end"
     ),
-    notes: "",
+    notes: "WITH n AS (
+  SELECT substr(m.definition, 1, instr(m.definition, ' per 1,000 residents.') - 1) AS rate_of
+  FROM metrics m
+  WHERE m.code = :metric AND instr(m.definition, ' per 1,000 residents. Derived by peel') > 0
+), r AS (
+  SELECT min(period_end) AS first, max(period_end) AS last FROM v_metric_values
+  WHERE area_code = :force AND metric_code = :metric
+), nr AS (
+  SELECT min(v.period_end) AS first, max(v.period_end) AS last FROM v_metric_values v, n
+  WHERE v.area_code = :force AND v.metric_code = n.rate_of
+)
+SELECT :metric || ' runs ' || ifnull(r.first, 'nowhere') || ' to ' || ifnull(r.last, '') || ', while '
+       || n.rate_of || ' runs ' || nr.first || ' to ' || nr.last
+       || ': a rate is derived only where the pairing rule finds a population estimate of the one population series (mid-2011 to mid-2023), never one of another edition or further away'
+FROM n, r, nr
+WHERE nr.first < ifnull(r.first, '9999') OR nr.last > ifnull(r.last, '')",
     shapes: &[Shape {
         chart: Some(Chart::Sparklines {
             series: &["metric_name", "unit"],
