@@ -471,7 +471,8 @@ WHERE a.kind = 'force' AND c.has_pillars = 0;
 -- Every figure with the England and Wales value of the same metric and period beside it
 -- (NULL when not known). Like is compared with like: a rate gets its difference from and
 -- ratio to England and Wales's rate; a count (count, persons, households, fte) gets its
--- share of England and Wales's total instead, never a difference or ratio. `note` is the
+-- share of England and Wales's total instead, never a difference or ratio; a percentage
+-- change gets its difference (in points) but no ratio, which a sign would turn around. `note` is the
 -- figure's caveat and `national_note` England and Wales's; `numerator` and `denominator`
 -- are the figures a derived rate divides.
 CREATE VIEW v_metric_values AS
@@ -489,7 +490,7 @@ SELECT a.code          AS area_code,
        nv.value        AS national_value,
        CASE WHEN m.unit NOT IN ('count', 'persons', 'households', 'fte')
             THEN v.value - nv.value END AS difference,
-       CASE WHEN m.unit NOT IN ('count', 'persons', 'households', 'fte') AND nv.value <> 0
+       CASE WHEN m.unit NOT IN ('count', 'persons', 'households', 'fte', 'percent change') AND nv.value <> 0
             THEN round(v.value * 1.0 / nv.value, 4) END AS ratio,
        v.derived       AS derived,
        src.location    AS source,

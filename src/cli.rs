@@ -248,7 +248,8 @@ Layouts, recognised from the header row:
                Offence Group, Offence Subgroup, Offence Code, Number of Offences:
                counts per force and quarter as metric offences-<code> (unit count),
                financial-year totals (sum of the four quarters) and rates per 1,000
-               population (offences-<code>-per-1000, nearest population figure), the
+               population (offences-<code>-per-1000, by the mid-year population inside
+               the financial year), the
                last two marked derived. Rows for British Transport Police, Action
                Fraud, CIFAS and UK Finance are counted on stderr, not stored.
 

@@ -133,7 +133,7 @@ SELECT a.code          AS area_code,
        nv.value        AS national_value,
        CASE WHEN m.unit NOT IN ('count', 'persons', 'households', 'fte')
             THEN v.value - nv.value END AS difference,
-       CASE WHEN m.unit NOT IN ('count', 'persons', 'households', 'fte') AND nv.value <> 0
+       CASE WHEN m.unit NOT IN ('count', 'persons', 'households', 'fte', 'percent change') AND nv.value <> 0
             THEN round(v.value * 1.0 / nv.value, 4) END AS ratio,
        v.derived       AS derived,
        src.location    AS source,

@@ -1639,7 +1639,7 @@ fn unknown_metrics_error(import: &Import<'_>) -> Result<(), CsvError> {
     ))
 }
 
-/// The population of an area nearest a period, with the note rates carry.
+/// The population the pairing rule gives an area and period, with the note rates carry.
 #[derive(Debug, Clone)]
 struct Population {
     value: f64,
@@ -1671,9 +1671,9 @@ struct HomeOffice {
     rate_metrics: HashMap<usize, usize>,
     /// (financial year text, quarter text) -> (quarter period, year period, quarter bit).
     periods: HashMap<YearAndQuarterText, QuarterPeriods>,
-    /// Population figures by area: (date, value, period label), for nearest lookups.
+    /// Population figures by area: (date, value, period label), for the pairing rule.
     population: PopulationByArea,
-    nearest: HashMap<(i64, i64), Option<Population>>,
+    paired: HashMap<(i64, i64), Option<Population>>,
     /// (metric index, area, year period) -> the quarters seen so far.
     years: BTreeMap<(usize, i64, i64), YearTotal>,
     /// Raw force texts -> the other body they name, if any.
@@ -1705,7 +1705,7 @@ impl HomeOffice {
     /// 30 June of the year the financial year starts ([`crate::load::rates`]), never one
     /// further away. Cached per area and period.
     fn population(&mut self, names: &Names, area: i64, period: i64) -> Option<Population> {
-        if let Some(p) = self.nearest.get(&(area, period)) {
+        if let Some(p) = self.paired.get(&(area, period)) {
             return p.clone();
         }
         let end = names
@@ -1732,7 +1732,7 @@ impl HomeOffice {
                     })
             })
         });
-        self.nearest.insert((area, period), found.clone());
+        self.paired.insert((area, period), found.clone());
         found
     }
 }
@@ -1754,7 +1754,7 @@ fn home_office_rows(
         rate_metrics: HashMap::new(),
         periods: HashMap::new(),
         population,
-        nearest: HashMap::new(),
+        paired: HashMap::new(),
         years: BTreeMap::new(),
         bodies: HashMap::new(),
     };
@@ -2016,7 +2016,7 @@ fn rate_metric(
                 .and_then(|c| c.names.get(1).cloned())
                 .unwrap_or_else(|| count.code.clone());
             let definition = format!(
-                "{} x 1,000 / population of the area at the nearest period (metric population); derived by peel import csv",
+                "{} x 1,000 / population of the area at 30 June of the financial year (metric population, the pairing rule); derived by peel import csv",
                 count.code
             );
             import

@@ -9,6 +9,13 @@
 //! pairs, so a population is never more than a year away from the figure; where the paired
 //! estimate is not held there is no rate (the queries say why). The population is always the
 //! one series of one edition (`population`, mid-2011 on), so a rate series never mixes two.
+//!
+//! A region, country or England and Wales gets a rate only when every one of its forces
+//! has the figure for that period: a total short of a force (Lancashire sent no 2017/18
+//! arrests) divided by the whole population would understate the rate every force is
+//! compared with.
+
+use std::collections::{HashMap, HashSet};
 
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -64,6 +71,9 @@ pub struct Derived {
     pub rates: usize,
     /// Figures with no rate: the rule paired no population, or the paired one is not held.
     pub without_population: usize,
+    /// Totals of a region, country or England and Wales with no rate because a member
+    /// force has no figure for the period.
+    pub incomplete_totals: usize,
 }
 
 /// Rewrites every derived rate from the figures and populations held now (earlier derived
@@ -81,6 +91,7 @@ pub fn derive_rates(conn: &Connection) -> rusqlite::Result<Derived> {
     let Some(population) = population else {
         return Ok(out);
     };
+    let members = member_forces(conn)?;
     for (rate, numerator) in RATES {
         let ids: Option<(i64, i64)> = conn
             .query_row(
@@ -120,7 +131,19 @@ pub fn derive_rates(conn: &Connection) -> rusqlite::Result<Derived> {
                 })
             })?
             .collect::<Result<_, _>>()?;
+        // The forces with a figure, per period, to tell a whole total from a short one.
+        let mut present: HashMap<i64, HashSet<i64>> = HashMap::new();
+        for f in &figures {
+            present.entry(f.period_id).or_default().insert(f.area_id);
+        }
         for f in figures {
+            if let Some(forces) = members.get(&f.area_id) {
+                let held = present.get(&f.period_id);
+                if !forces.iter().all(|id| held.is_some_and(|h| h.contains(id))) {
+                    out.incomplete_totals += 1;
+                    continue;
+                }
+            }
             let Some(date) = population_date_for(&f.kind, f.start.as_deref(), &f.end) else {
                 out.without_population += 1;
                 continue;
@@ -169,6 +192,30 @@ pub fn derive_rates(conn: &Connection) -> rusqlite::Result<Derived> {
                 },
             )?;
             out.rates += 1;
+        }
+    }
+    Ok(out)
+}
+
+/// The forces of every region, country and England and Wales (by the `parent_id` chain).
+fn member_forces(conn: &Connection) -> rusqlite::Result<HashMap<i64, Vec<i64>>> {
+    let areas: Vec<(i64, String, Option<i64>)> = conn
+        .prepare("SELECT area_id, kind, parent_id FROM areas")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<Result<_, _>>()?;
+    let parent: HashMap<i64, Option<i64>> = areas.iter().map(|(id, _, p)| (*id, *p)).collect();
+    let mut out: HashMap<i64, Vec<i64>> = HashMap::new();
+    for (id, kind, _) in &areas {
+        if kind != "force" {
+            continue;
+        }
+        let mut up = parent.get(id).copied().flatten();
+        // The chain is at most force, region, country, England and Wales; the bound
+        // keeps a file with a looped chain from spinning.
+        for _ in 0..8 {
+            let Some(area) = up else { break };
+            out.entry(area).or_default().push(*id);
+            up = parent.get(&area).copied().flatten();
         }
     }
     Ok(out)

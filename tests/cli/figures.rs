@@ -306,3 +306,49 @@ fn trend_of_a_rate_says_why_it_starts_later_than_its_figure() {
         stderr(&out)
     );
 }
+
+#[test]
+fn a_total_short_of_a_force_gets_no_rate() {
+    // ho_arrests_pfa_fy2007_fy2018.csv: Lancashire sent no 2017/18 return, so England and
+    // Wales's 698,737 arrests are 42 forces'; divided by all 43 forces' residents it would
+    // understate the rate every force is compared with. There is no such rate, and compare
+    // says nothing is compared with England and Wales.
+    let (_dir, db) = seeded();
+    assert_eq!(
+        sql_rows(
+            &db,
+            "SELECT count(*) FROM v_metric_values WHERE metric_code = 'arrests-per-1000'
+             AND period_label = '2017/18' AND area_code IN ('K04000001', 'E92000001', 'E12000002')"
+        ),
+        [["0"]]
+    );
+    let out = run(
+        &db,
+        &[
+            "--format",
+            "csv",
+            "run",
+            "compare",
+            "arrests-per-1000",
+            "2017/18",
+        ],
+    );
+    stdout_ok(&out);
+    assert!(
+        stderr(&out).contains("not in the database: Lancashire; no England and Wales value for this period, so nothing is compared with it"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn the_city_of_london_profile_says_its_rates_are_not_ranked() {
+    let (_dir, db) = seeded();
+    let out = run(&db, &["--format", "csv", "run", "force", "colp"]);
+    stdout_ok(&out);
+    assert!(
+        stderr(&out).contains("City of London is not ranked on per-head rates"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -167,6 +167,9 @@ UNION ALL
 SELECT 'this force''s grades span the 2019/2021 change of scale (peel-4 to peel-5, which adds Adequate); grades compare by rank within each scale'
 WHERE (SELECT count(DISTINCT scale) FROM v_judgments WHERE area_code = :force) > 1
 UNION ALL
+SELECT 'City of London is not ranked on per-head rates, and its rates say nothing comparable: its resident population is too small beside the people who work in and visit the City'
+WHERE :force = 'E23000034'
+UNION ALL
 SELECT count(*) || ' metrics created by imports are not in the profile (metrics.in_profile = 0): see them with peel run trend FORCE METRIC or peel run compare METRIC'
 FROM metrics WHERE in_profile = 0
 HAVING count(*) > 0"
