@@ -206,7 +206,10 @@ CREATE TABLE metrics (
     -- 1 for the metrics a force's profile (`peel run force`) shows: those peel ships and
     -- those read from reports; 0 for metrics an import created (thousands of offence
     -- codes would bury the profile; `trend` and `compare` show them).
-    in_profile       INTEGER NOT NULL DEFAULT 0 CHECK (in_profile IN (0, 1))
+    in_profile       INTEGER NOT NULL DEFAULT 0 CHECK (in_profile IN (0, 1)),
+    -- For a rate per 1,000 residents peel derives: the code of the metric it divides by
+    -- the population (`load::rates`); NULL for every other metric.
+    rate_of          TEXT
 );
 
 -- One figure: a metric for an area and period. Unique on (metric, area, period); the

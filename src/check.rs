@@ -166,9 +166,7 @@ const RULES: &[Rule] = &[
                      JOIN metrics m ON m.metric_id = v.metric_id
                      LEFT JOIN metric_values n ON n.value_id = v.numerator_id
                      LEFT JOIN metric_values d ON d.value_id = v.denominator_id
-                     WHERE m.code IN ('officer-fte-per-1000', 'staff-fte-per-1000', 'pcso-fte-per-1000',
-                                      'officer-fte-sep-per-1000', 'recorded-crime-per-1000',
-                                      'arrests-per-1000', 'stop-search-per-1000')
+                     WHERE m.rate_of IS NOT NULL
                        AND v.derived = 1
                        AND (n.value IS NULL OR d.value IS NULL
                             OR abs(v.value - round(n.value * 1000.0 / d.value, 4)) > 0.00005)",

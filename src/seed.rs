@@ -212,6 +212,7 @@ struct MetricRow {
     higher_is_better: Option<i64>,
     definition: String,
     edition: String,
+    rate_of: String,
 }
 
 #[derive(Deserialize)]
@@ -425,6 +426,7 @@ fn load_figures(tx: &Transaction<'_>) -> Result<()> {
                 definition: &r.definition,
                 edition: none_if_empty(&r.edition),
                 in_profile: true,
+                rate_of: none_if_empty(&r.rate_of),
             },
         )
         .map_err(at(&METRICS, line))?;

@@ -73,6 +73,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
      ALTER TABLE metrics ADD COLUMN edition TEXT;
      ALTER TABLE metrics ADD COLUMN in_profile INTEGER NOT NULL DEFAULT 0 CHECK (in_profile IN (0, 1));
      UPDATE metrics SET in_profile = 1;
+     ALTER TABLE metrics ADD COLUMN rate_of TEXT;
      CREATE TABLE metric_counts (
     metric_id        INTEGER PRIMARY KEY REFERENCES metrics (metric_id),
     figures          INTEGER NOT NULL CHECK (figures >= 0),

@@ -564,6 +564,7 @@ impl<'c> Import<'c> {
                 definition,
                 edition: None,
                 in_profile: false,
+                rate_of: None,
             },
         )?;
         self.summary.metrics_created.push(code.to_string());
@@ -1207,8 +1208,9 @@ fn load(
         // The metrics the file wrote: when one is a figure a rate divides (or the
         // population), the rates are derived again in the same transaction, so none is
         // ever stale; a file of other metrics (offence counts) leaves them alone.
+        let inputs = crate::load::rates::inputs(import.conn).map_err(sql_error)?;
         let touches_rates = import.names.metric_cache.values().any(|m| match m {
-            MetricRef::Known(i) => crate::load::rates::depends_on(&import.names.metrics[*i].code),
+            MetricRef::Known(i) => inputs.contains(&import.names.metrics[*i].code),
             MetricRef::Unknown => false,
         });
         (import.summary, touches_rates)

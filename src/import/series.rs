@@ -323,6 +323,7 @@ pub fn store(
                                 definition: &definition,
                                 edition: None,
                                 in_profile: false,
+                                rate_of: None,
                             },
                         )
                         .map_err(|e| sql(line, e))?;

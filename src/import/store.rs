@@ -234,6 +234,7 @@ fn metric_id(
                 ),
                 edition: None,
                 in_profile: true,
+                rate_of: None,
             },
         )?),
     }

@@ -236,13 +236,16 @@ pub struct NewMetric<'a> {
     pub edition: Option<&'a str>,
     /// Whether a force's profile shows it.
     pub in_profile: bool,
+    /// For a rate peel derives per 1,000 residents: the metric it divides.
+    pub rate_of: Option<&'a str>,
 }
 
 /// Records a metric.
 pub fn insert_metric(conn: &Connection, m: &NewMetric<'_>) -> rusqlite::Result<i64> {
     conn.prepare_cached(
-        "INSERT INTO metrics (code, name, unit, higher_is_better, definition, edition, in_profile)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO metrics (code, name, unit, higher_is_better, definition, edition, in_profile,
+                              rate_of)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?
     .execute(params![
         m.code,
@@ -251,7 +254,8 @@ pub fn insert_metric(conn: &Connection, m: &NewMetric<'_>) -> rusqlite::Result<i
         m.higher_is_better,
         m.definition,
         m.edition,
-        m.in_profile
+        m.in_profile,
+        m.rate_of
     ])?;
     Ok(conn.last_insert_rowid())
 }

@@ -28,21 +28,24 @@ pub const POPULATION: &str = "population";
 /// the people who work in and visit it, so per-head rates say nothing comparable.
 pub const CITY_OF_LONDON: &str = "E23000034";
 
-/// The rates peel derives: (rate metric, the metric it divides).
-pub const RATES: &[(&str, &str)] = &[
-    ("officer-fte-per-1000", "officer-fte"),
-    ("staff-fte-per-1000", "staff-fte"),
-    ("pcso-fte-per-1000", "pcso-fte"),
-    ("officer-fte-sep-per-1000", "officer-fte-sep"),
-    ("recorded-crime-per-1000", "recorded-crime"),
-    ("arrests-per-1000", "arrests"),
-    ("stop-search-per-1000", "stop-search-all"),
-];
+/// The rates peel derives, from the catalogue (`metrics.rate_of`): (rate metric id, id of
+/// the metric it divides).
+fn rates(conn: &Connection) -> rusqlite::Result<Vec<(i64, i64, String)>> {
+    conn.prepare(
+        "SELECT r.metric_id, n.metric_id, n.code FROM metrics r JOIN metrics n ON n.code = r.rate_of
+         ORDER BY r.code",
+    )?
+    .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+    .collect()
+}
 
-/// Whether a rate divides figures of this metric (or divides by it): importing it means
-/// deriving the rates again.
-pub fn depends_on(metric: &str) -> bool {
-    metric == POPULATION || RATES.iter().any(|(_, numerator)| *numerator == metric)
+/// The codes of the metrics a rate divides, and the population: importing figures of one
+/// of them means deriving the rates again.
+pub fn inputs(conn: &Connection) -> rusqlite::Result<std::collections::HashSet<String>> {
+    let mut codes: std::collections::HashSet<String> =
+        rates(conn)?.into_iter().map(|(_, _, code)| code).collect();
+    codes.insert(POPULATION.to_string());
+    Ok(codes)
 }
 
 /// The date of the mid-year population estimate a figure's period pairs with, or `None`
@@ -76,9 +79,9 @@ pub struct Derived {
     pub incomplete_totals: usize,
 }
 
-/// Rewrites every derived rate from the figures and populations held now (earlier derived
-/// rates are removed first, so a replaced figure never leaves a stale rate). A metric of
-/// [`RATES`] missing from the catalogue is skipped.
+/// Rewrites every derived rate (every metric with a `rate_of`) from the figures and
+/// populations held now (earlier derived rates are removed first, so a replaced figure
+/// never leaves a stale rate).
 pub fn derive_rates(conn: &Connection) -> rusqlite::Result<Derived> {
     let mut out = Derived::default();
     let population: Option<i64> = conn
@@ -92,18 +95,7 @@ pub fn derive_rates(conn: &Connection) -> rusqlite::Result<Derived> {
         return Ok(out);
     };
     let members = member_forces(conn)?;
-    for (rate, numerator) in RATES {
-        let ids: Option<(i64, i64)> = conn
-            .query_row(
-                "SELECT r.metric_id, n.metric_id FROM metrics r, metrics n
-                 WHERE r.code = ?1 AND n.code = ?2",
-                [rate, numerator],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
-        let Some((rate_id, numerator_id)) = ids else {
-            continue;
-        };
+    for (rate_id, numerator_id, numerator) in rates(conn)? {
         conn.execute(
             "DELETE FROM metric_values WHERE metric_id = ?1 AND derived = 1",
             [rate_id],

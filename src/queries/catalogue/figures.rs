@@ -130,9 +130,9 @@ WINDOW w AS (PARTITION BY v.metric_code, v.period_kind ORDER BY v.period_end)
 ORDER BY v.metric_code, v.period_kind, v.period_end"
     ),
     notes: "WITH n AS (
-  SELECT substr(m.definition, 1, instr(m.definition, ' per 1,000 residents.') - 1) AS rate_of
+  SELECT m.rate_of AS rate_of
   FROM metrics m
-  WHERE m.code = :metric AND instr(m.definition, ' per 1,000 residents. Derived by peel') > 0
+  WHERE m.code = :metric AND m.rate_of IS NOT NULL
 ), r AS (
   SELECT min(period_end) AS first, max(period_end) AS last FROM v_metric_values
   WHERE area_code = :force AND metric_code = :metric

@@ -96,8 +96,8 @@ FROM metrics WHERE code = :metric AND unit IN ('count', 'persons', 'households',
 }
 
 /// Why a rate peel derives has no figure for `:period`: its numerator has none, or the
-/// pairing rule's population is not held (see `load::rates`). Rates name their numerator
-/// first in their definition (`officer-fte per 1,000 residents. Derived by peel: ...`).
+/// pairing rule's population is not held (see `load::rates`); `metrics.rate_of` names the
+/// rate's numerator.
 macro_rules! no_rate_reason {
     () => {
         "SELECT CASE
@@ -111,13 +111,13 @@ macro_rules! no_rate_reason {
               || (SELECT min(period_label) || ' to ' || max(period_label) FROM v_metric_values WHERE metric_code = 'population' AND area_kind = 'national')
               || '); peel never divides by a population further away'
          END
-FROM (SELECT substr(m.definition, 1, instr(m.definition, ' per 1,000 residents.') - 1) AS rate_of,
+FROM (SELECT m.rate_of AS rate_of,
              CASE WHEN p.kind = 'financial-year' AND substr(p.start_date, 5) = '-04-01' THEN substr(p.start_date, 1, 4) || '-06-30'
                   WHEN p.kind = 'point' AND substr(p.end_date, 5) = '-03-31' THEN (CAST(substr(p.end_date, 1, 4) AS INTEGER) - 1) || '-06-30'
                   WHEN p.kind = 'point' AND substr(p.end_date, 5) = '-09-30' THEN substr(p.end_date, 1, 4) || '-06-30'
              END AS pop_date
       FROM metrics m, periods p
-      WHERE m.code = :metric AND p.label = :period AND instr(m.definition, ' per 1,000 residents. Derived by peel') > 0)
+      WHERE m.code = :metric AND p.label = :period AND m.rate_of IS NOT NULL)
 WHERE NOT EXISTS (SELECT 1 FROM v_metric_values v WHERE v.metric_code = :metric AND v.period_label = :period)"
     };
 }
