@@ -2,22 +2,7 @@
 //! copied by hand from the series files in seed/metrics/ (named beside each), which keep
 //! the audited research files' rows.
 
-use std::path::Path;
-
 use crate::util::*;
-
-fn seeded() -> (tempfile::TempDir, std::path::PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let db = seeded_db(dir.path());
-    (dir, db)
-}
-
-fn sql_rows(db: &Path, sql: &str) -> Vec<Vec<String>> {
-    csv_rows(&stdout_ok(&run(db, &["--format", "csv", "sql", sql])))
-        .into_iter()
-        .skip(1)
-        .collect()
-}
 
 #[test]
 fn published_totals_are_held_as_published() {

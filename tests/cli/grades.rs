@@ -2,20 +2,7 @@
 //! value is copied by hand from seed/original/GRADES.md, the audited grade files, or the
 //! national counts they reproduce; the file and row are named beside each.
 
-use std::path::Path;
-
 use crate::util::*;
-
-fn sql_rows(db: &Path, sql: &str) -> Vec<Vec<String>> {
-    let rows = csv_rows(&stdout_ok(&run(db, &["--format", "csv", "sql", sql])));
-    rows.into_iter().skip(1).collect()
-}
-
-fn seeded() -> (tempfile::TempDir, std::path::PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let db = seeded_db(dir.path());
-    (dir, db)
-}
 
 #[test]
 fn held_grades_reproduce_every_complete_published_count_of_2015_to_2017() {

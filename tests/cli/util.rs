@@ -34,6 +34,21 @@ pub fn seeded_db(dir: &Path) -> PathBuf {
     path
 }
 
+/// A folder holding a fresh copy of the seeded database, and that copy's path.
+pub fn seeded() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = seeded_db(dir.path());
+    (dir, db)
+}
+
+/// The rows of `sql` run against `db` (CSV, header dropped), each a list of strings.
+pub fn sql_rows(db: &Path, sql: &str) -> Vec<Vec<String>> {
+    csv_rows(&stdout_ok(&run(db, &["--format", "csv", "sql", sql])))
+        .into_iter()
+        .skip(1)
+        .collect()
+}
+
 /// Runs peel with `args` against `db`.
 pub fn run(db: &Path, args: &[&str]) -> Output {
     peel().arg("--db").arg(db).args(args).output().unwrap()
