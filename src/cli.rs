@@ -116,6 +116,10 @@ pub struct GlobalArgs {
     /// Open the database read-only: nothing can change it
     #[arg(long, global = true)]
     pub readonly: bool,
+
+    /// Print no notes on stderr (errors are still printed)
+    #[arg(long, short = 'q', global = true)]
+    pub quiet: bool,
 }
 
 /// The subcommands.
@@ -341,9 +345,10 @@ pub struct RunArgs {
     #[arg(long)]
     pub with_sources: bool,
 
-    /// Print no notes on stderr (errors are still printed)
-    #[arg(long, short = 'q')]
-    pub quiet: bool,
+    /// Only this result of a query that gives several (`peel run force cambs --result
+    /// figures`); csv and tsv hold one result, so they need it for such a query
+    #[arg(long, value_name = "NAME")]
+    pub result: Option<String>,
 
     /// Show SQLite's plan for each statement, with the arguments bound, instead of
     /// running it (SEARCH ... USING INDEX is good; SCAN of metric_values is slow)

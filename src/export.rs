@@ -31,7 +31,7 @@ fn temp_path(path: &Path) -> PathBuf {
 /// renamed into place only when every check passed.
 pub fn export(conn: &Connection, out: &Path, replace: bool) -> Result<Exported> {
     if out.exists() && !replace {
-        bail!(crate::app::UsageError(format!(
+        bail!(crate::error::UsageError(format!(
             "{}: already exists; use --force to replace it",
             out.display()
         )));

@@ -2,7 +2,8 @@
 //! England and Wales, with a command line for analysts.
 //!
 //! Layers, each depending only on those below it:
-//! `app` (commands, exit codes) -> `shell` (interactive and piped) -> `queries` (canned
+//! `app` (commands, exit codes) -> `shell` (interactive and piped) -> `console` (how
+//! every result, note and footer is presented) -> `queries` (canned
 //! and saved queries), `import` (report text: `report` parses, `import` stores), `seed`,
 //! `check`, `export` -> `load` (the one writer of data, which every importer and the seed
 //! call) -> `exec` (the one SQL executor), `resolve` (names to codes) -> `db`, `output` ->
@@ -12,9 +13,11 @@
 pub mod app;
 pub mod check;
 pub mod cli;
+pub mod console;
 pub mod datasette;
 pub mod date;
 pub mod db;
+pub mod error;
 pub mod exec;
 pub mod export;
 pub mod import;

@@ -1,15 +1,16 @@
 //! `peel import report|csv|grades`: one transaction per file, a summary per file on
 //! stderr (and, for a dry run of a report, the facts on stdout).
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, IsTerminal};
 
 use anyhow::{Result, bail};
 
-use super::{UsageError, open_database, output_options, stdout_writer};
+use super::database::open_database;
+use super::{UsageError, console};
 use crate::cli::{GlobalArgs, ImportCsvArgs, ImportGradesArgs, ImportReportArgs};
+use crate::console::Mode;
 use crate::db::Access;
 use crate::import;
-use crate::output;
 use crate::report::{ReportFacts, Subject};
 use crate::value::Value;
 
@@ -25,18 +26,12 @@ pub(super) fn import_report(global: &GlobalArgs, args: &ImportReportArgs) -> Res
         }
     }
     let mut conn = open_database(global, Access::ReadWrite)?;
-    let (format, options) = output_options(global);
-    let mut out = stdout_writer();
+    let console = console(global, Mode::Command);
     for file in &args.files {
         let imported = import::import_report_file(&mut conn, file, args.replace, args.dry_run)?;
         let s = &imported.stored;
         if args.dry_run {
-            let mut sink = output::sink(format, &mut out, &options);
-            sink.begin(&FACT_COLUMNS.map(String::from))?;
-            for row in fact_rows(&imported.facts, &s.area_name) {
-                sink.row(&row)?;
-            }
-            sink.end()?;
+            console.print_rows(&FACT_COLUMNS, fact_rows(&imported.facts, &s.area_name))?;
         }
         eprintln!(
             "peel: {} {}: {} ({}), {}: {} judgments, {} figures ({} already known), {} areas for improvement{}",
@@ -60,7 +55,6 @@ pub(super) fn import_report(global: &GlobalArgs, args: &ImportReportArgs) -> Res
             }
         );
     }
-    out.flush()?;
     Ok(())
 }
 
@@ -88,6 +82,7 @@ pub(super) fn import_csv(global: &GlobalArgs, args: &ImportCsvArgs) -> Result<()
         dry_run: args.dry_run,
     };
     let mut conn = open_database(global, Access::ReadWrite)?;
+    let console = console(global, Mode::Command);
     for file in &args.files {
         if import::is_series_file(file).unwrap_or(false) {
             import_series(&mut conn, file, args)?;
@@ -114,7 +109,9 @@ pub(super) fn import_csv(global: &GlobalArgs, args: &ImportCsvArgs) -> Result<()
         bar.finish_and_clear();
         let s = result?;
         for note in &s.notes {
-            eprintln!("peel: note: {}: {note}", s.file);
+            if let Some(line) = console.note(&format!("{}: {note}", s.file)) {
+                eprintln!("{line}");
+            }
         }
         if !s.ignored_columns.is_empty() {
             eprintln!(
@@ -306,10 +303,13 @@ pub(super) fn import_grades(global: &GlobalArgs, args: &ImportGradesArgs) -> Res
         trust: args.trust.clone(),
     };
     let mut conn = open_database(global, Access::ReadWrite)?;
+    let console = console(global, Mode::Command);
     for file in &args.files {
         let s = import::grades::import_grades_file(&mut conn, file, &options, args.dry_run)?;
         for note in &s.notes {
-            eprintln!("peel: note: {}: {note}", s.file);
+            if let Some(line) = console.note(&format!("{}: {note}", s.file)) {
+                eprintln!("{line}");
+            }
         }
         eprintln!("peel: {}", grade_summary_line(&s, args.dry_run));
     }

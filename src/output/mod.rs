@@ -129,6 +129,11 @@ pub trait RowSink {
     fn truncated(&self) -> bool {
         false
     }
+    /// True when the result set just ended was too wide to draw as a table without
+    /// cutting a number, grade or code, and was shown one field per line instead.
+    fn switched_to_lines(&self) -> bool {
+        false
+    }
 
     /// How the next result set would like to be charted; called before `begin`. Only the
     /// chart format uses it.
@@ -282,18 +287,22 @@ struct Json<'w> {
 struct Document {
     /// The members before `results`, already serialised: `"query":"force","notes":[...]`.
     head: String,
+    /// The names of the result sets, in order.
+    names: Vec<String>,
     /// Result sets begun so far.
     sets: usize,
 }
 
 /// A JSON sink that writes one document for a whole query, so that programs can read
-/// any query with one parse: `{<head members>, "results": [[rows of the first result],
-/// [rows of the second], ...]}`. `head` holds the members that come first (the query's
-/// name, its arguments, its notes on what the result covers). Call
-/// [`RowSink::finish`] after the last result set.
+/// any query with one parse: `{<head members>, "results": {"<first name>": [rows],
+/// "<second name>": [rows], ...}}`. `head` holds the members that come first (the query's
+/// name, its arguments, its notes on what the result covers); `names` names the result
+/// sets in order (a set beyond them is `result-N`). Call [`RowSink::finish`] after the
+/// last result set.
 pub fn json_document<'w>(
     out: &'w mut dyn Write,
     head: serde_json::Map<String, serde_json::Value>,
+    names: Vec<String>,
 ) -> Box<dyn RowSink + 'w> {
     let members = serde_json::Value::Object(head).to_string();
     // `{"a":1}` without its closing brace, so "results" can follow.
@@ -303,7 +312,11 @@ pub fn json_document<'w>(
         columns: Vec::new(),
         rows: 0,
         lines: false,
-        document: Some(Document { head, sets: 0 }),
+        document: Some(Document {
+            head,
+            names,
+            sets: 0,
+        }),
     })
 }
 
@@ -345,7 +358,7 @@ impl Json<'_> {
             && d.sets == 0
         {
             let comma = if d.head.len() > 1 { "," } else { "" };
-            write!(self.out, "{}{comma}\"results\":[", d.head)?;
+            write!(self.out, "{}{comma}\"results\":{{", d.head)?;
         }
         Ok(())
     }
@@ -361,6 +374,13 @@ impl RowSink for Json<'_> {
                 self.out.write_all(b",\n")?;
             }
             d.sets += 1;
+            let name = d
+                .names
+                .get(d.sets - 1)
+                .cloned()
+                .unwrap_or_else(|| format!("result-{}", d.sets));
+            serde_json::to_writer(&mut *self.out, &name).map_err(io::Error::from)?;
+            self.out.write_all(b":")?;
         }
         if !self.lines {
             self.out.write_all(b"[")?;
@@ -371,7 +391,7 @@ impl RowSink for Json<'_> {
     fn finish(&mut self) -> io::Result<()> {
         if self.document.is_some() {
             self.open_document()?;
-            self.out.write_all(b"]}\n")?;
+            self.out.write_all(b"}}\n")?;
             self.out.flush()?;
         }
         Ok(())

@@ -195,6 +195,10 @@ impl Shape {
 pub struct CannedQuery {
     /// The name `peel run` takes.
     pub name: &'static str,
+    /// The names of its result sets, in order, when it has more than one (a JSON document
+    /// keys them by these names, and CSV output picks one with `--result`). Empty for one
+    /// result, which is named after the query.
+    pub results: &'static [&'static str],
     /// One line for `peel queries`.
     pub summary: &'static str,
     /// Its parameters, in positional order.
@@ -279,6 +283,7 @@ pub struct Query {
     notes: String,
     shapes: Vec<Shape>,
     example: String,
+    results: Vec<String>,
 }
 
 impl Query {
@@ -306,6 +311,26 @@ impl Query {
             notes: c.notes.into(),
             shapes: c.shapes.to_vec(),
             example: c.example.into(),
+            results: c.results.iter().map(|r| r.to_string()).collect(),
+        }
+    }
+
+    /// The names of its result sets, in order: the catalogue's names, else the query's
+    /// own name for each statement that can return rows (`name`, or `name-1`, `name-2`).
+    pub fn result_names(&self) -> Vec<String> {
+        if !self.results.is_empty() {
+            return self.results.clone();
+        }
+        let statements = exec::split_statements(&self.sql)
+            .iter()
+            .filter(|c| !exec::first_keyword(c.text).is_empty())
+            .count();
+        if statements <= 1 {
+            vec![self.name.clone()]
+        } else {
+            (1..=statements)
+                .map(|i| format!("{}-{i}", self.name))
+                .collect()
         }
     }
 
@@ -344,6 +369,10 @@ pub enum QueryError {
     /// A saved query breaks a rule (name, shadowing, writes, positional parameters).
     #[error("{0}")]
     Invalid(String),
+    /// A query with several results was asked for one it does not have, or for output
+    /// that holds one result (CSV) without saying which.
+    #[error("{0}")]
+    Results(String),
     /// A saved query's SQL does not prepare.
     #[error("{0}")]
     Sql(String),
@@ -366,6 +395,7 @@ impl QueryError {
             QueryError::UnknownQuery { .. }
                 | QueryError::Param { .. }
                 | QueryError::Invalid(_)
+                | QueryError::Results(_)
                 | QueryError::NotSaved(_)
         )
     }

@@ -54,6 +54,7 @@ impl SavedQuery {
             notes: String::new(),
             shapes: vec![Shape::PLAIN],
             example: String::new(),
+            results: Vec::new(),
         })
     }
 }

@@ -61,6 +61,24 @@ fn every_canned_query_prepares_reads_only_and_declares_exactly_its_parameters() 
         );
         let (used, statements) = analyse(&conn, q.name, q.sql);
         assert!(statements >= 1, "{}: no statement", q.name);
+        // Every result has a name a program can key it by, and no two share one.
+        let names = super::Query::from_canned(q).result_names();
+        assert_eq!(
+            names.len(),
+            statements,
+            "{}: results named vs statements",
+            q.name
+        );
+        let distinct: BTreeSet<&String> = names.iter().collect();
+        assert_eq!(
+            distinct.len(),
+            names.len(),
+            "{}: a result name twice",
+            q.name
+        );
+        if statements > 1 {
+            assert_eq!(q.results.len(), statements, "{}: unnamed results", q.name);
+        }
         let declared: BTreeSet<String> = q.params.iter().map(|p| p.name.to_string()).collect();
         assert_eq!(
             declared.len(),

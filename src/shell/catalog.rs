@@ -7,8 +7,8 @@
 
 use rusqlite::Connection;
 
-use crate::exec::{ExecError, Summary};
-use crate::output::RowSink;
+use crate::exec::ExecError;
+use crate::queries::Call;
 
 /// One query that `.queries` lists.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,15 +47,10 @@ pub trait QueryCatalog {
     /// Every query, canned and saved, in the order `.queries` shows them.
     fn list(&self, conn: &Connection) -> Result<Vec<QueryInfo>, CatalogError>;
 
-    /// Runs the query `name` with `args` (as typed after `.run NAME`, quotes removed),
-    /// sending each result to `sink`, through [`crate::exec::run_script`].
-    fn run(
-        &self,
-        conn: &Connection,
-        name: &str,
-        args: &[String],
-        sink: &mut dyn RowSink,
-    ) -> Result<Summary, CatalogError>;
+    /// Resolves the arguments of the query `name` (as typed after `.run NAME`, quotes
+    /// removed) into a call ready to present.
+    fn prepare(&self, conn: &Connection, name: &str, args: &[String])
+    -> Result<Call, CatalogError>;
 
     /// Saves `sql` (the last SQL the shell ran) as the query `name`.
     fn save(
@@ -86,13 +81,12 @@ impl QueryCatalog for Unavailable {
         Err(CatalogError::Unavailable)
     }
 
-    fn run(
+    fn prepare(
         &self,
         _conn: &Connection,
         _name: &str,
         _args: &[String],
-        _sink: &mut dyn RowSink,
-    ) -> Result<Summary, CatalogError> {
+    ) -> Result<Call, CatalogError> {
         Err(CatalogError::Unavailable)
     }
 
@@ -112,8 +106,7 @@ impl QueryCatalog for Unavailable {
 }
 
 /// The real catalogue: peel's canned queries and the file's saved queries
-/// ([`crate::queries`]). Queries run read-only, as from `peel run`; the notes a query
-/// prints (how an argument was read, a change of grading scale) go to stderr.
+/// ([`crate::queries`]). Queries run read-only, as from `peel run`.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Catalogue;
 
@@ -140,18 +133,13 @@ impl QueryCatalog for Catalogue {
             .collect())
     }
 
-    fn run(
+    fn prepare(
         &self,
         conn: &Connection,
         name: &str,
         args: &[String],
-        sink: &mut dyn RowSink,
-    ) -> Result<Summary, CatalogError> {
-        let call = crate::queries::prepare(conn, name, args)?;
-        for note in &call.notes {
-            eprintln!("note: {note}");
-        }
-        Ok(call.run(conn, sink, crate::output::provenance::SourcesMode::Hide)?)
+    ) -> Result<Call, CatalogError> {
+        Ok(crate::queries::prepare(conn, name, args)?)
     }
 
     fn save(

@@ -16,12 +16,12 @@ use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
 use rusqlite::Connection;
 
+use crate::console::call::{self, CallOptions};
+use crate::console::{Console, Shared};
 use crate::exec::{self, ExecError, Params, Policy};
-use crate::output::{self, Format, Options, RowSink};
 use crate::value::Value;
 use catalog::{CatalogError, QueryCatalog};
 use command::{CommandError, DotCommand, ParamCommand};
@@ -34,45 +34,6 @@ pub const CONTINUATION: &str = "  ...> ";
 
 /// `.read` inside `.read` is allowed this deep; deeper is a file that reads itself.
 const MAX_DEPTH: usize = 16;
-
-/// The settings dot-commands change.
-#[derive(Debug, Clone)]
-pub struct Settings {
-    /// `.mode`
-    pub format: Format,
-    /// `.headers` and `.nullvalue`
-    pub options: Options,
-    /// `.timer`
-    pub timer: bool,
-    /// `.footer`: a row count under each result.
-    pub footer: bool,
-    /// `.maxrows`: rows of a result shown on the screen; 0 shows all.
-    pub max_rows: usize,
-}
-
-impl Settings {
-    /// For a person at a terminal: row counts, and at most 1000 rows on the screen.
-    pub fn interactive(format: Format, options: Options) -> Settings {
-        Settings {
-            format,
-            options,
-            timer: false,
-            footer: true,
-            max_rows: 1000,
-        }
-    }
-
-    /// For piped input: only the results, every row, as `peel sql` prints them.
-    pub fn piped(format: Format, options: Options) -> Settings {
-        Settings {
-            format,
-            options,
-            timer: false,
-            footer: false,
-            max_rows: 0,
-        }
-    }
-}
 
 /// What reading one line gave.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -247,113 +208,10 @@ enum Destination {
     },
 }
 
-/// Writes through a shared `RefCell`, so a result and its footer can go to the same
-/// writer from two places.
-struct Shared<'r, 'w>(&'r RefCell<&'w mut dyn Write>);
-
-impl Write for Shared<'_, '_> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0.borrow_mut().write(buf)
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        self.0.borrow_mut().flush()
-    }
-}
-
-/// The text under a result, or `None` when there is nothing to say. Hidden rows and cut
-/// columns are always mentioned, footer or not: they mean the screen does not show
-/// everything.
-fn footer_text(
-    settings: &Settings,
-    rows: u64,
-    hidden: u64,
-    truncated: bool,
-    elapsed: Duration,
-) -> Option<String> {
-    let mut parts = Vec::new();
-    let time = format!("{:.3} s", elapsed.as_secs_f64());
-    if settings.footer || hidden > 0 || truncated {
-        let noun = if rows == 1 { "row" } else { "rows" };
-        if settings.timer {
-            parts.push(format!("{rows} {noun} in {time}"));
-        } else {
-            parts.push(format!("{rows} {noun}"));
-        }
-    } else if settings.timer {
-        parts.push(format!("time {time}"));
-    }
-    if hidden > 0 {
-        parts.push(format!(
-            "{hidden} not shown (.maxrows {} shows more, 0 all)",
-            settings.max_rows
-        ));
-    }
-    if truncated {
-        parts.push("wide columns cut to fit the screen (.mode line shows whole values)".into());
-    }
-    (!parts.is_empty()).then(|| parts.join("; "))
-}
-
-/// Wraps the format's sink: caps the rows shown, and writes a footer to the screen under
-/// each result.
-struct ShellSink<'a, 'r, 'w> {
-    inner: Box<dyn RowSink + 'a>,
-    screen: &'r RefCell<&'w mut dyn Write>,
-    settings: &'a Settings,
-    /// Rows to show; 0 shows all.
-    cap: usize,
-    shown: u64,
-    hidden: u64,
-    /// Result sets finished.
-    results: usize,
-    /// When the current statement started (or the previous result ended).
-    mark: Instant,
-}
-
-impl RowSink for ShellSink<'_, '_, '_> {
-    fn begin(&mut self, columns: &[String]) -> io::Result<()> {
-        self.shown = 0;
-        self.hidden = 0;
-        self.inner.begin(columns)
-    }
-
-    fn row(&mut self, values: &[Value]) -> io::Result<()> {
-        if self.cap == 0 || self.shown < self.cap as u64 {
-            self.shown += 1;
-            self.inner.row(values)
-        } else {
-            // Still counted, so the footer can say how many were hidden.
-            self.hidden += 1;
-            Ok(())
-        }
-    }
-
-    fn end(&mut self) -> io::Result<()> {
-        // The time to produce the rows, not to draw them.
-        let elapsed = self.mark.elapsed();
-        self.inner.end()?;
-        let text = footer_text(
-            self.settings,
-            self.shown + self.hidden,
-            self.hidden,
-            self.inner.truncated(),
-            elapsed,
-        );
-        if let Some(text) = text {
-            let mut screen = self.screen.borrow_mut();
-            writeln!(screen, "{text}")?;
-            screen.flush()?;
-        }
-        self.results += 1;
-        self.mark = Instant::now();
-        Ok(())
-    }
-}
-
 /// The interactive and piped shell on one connection.
 pub struct Shell<'a> {
     conn: &'a Connection,
-    settings: Settings,
+    console: Console,
     params: Params,
     catalog: Box<dyn QueryCatalog + 'a>,
     /// The last SQL run, for `.save`.
@@ -361,8 +219,6 @@ pub struct Shell<'a> {
     destination: Destination,
     out: &'a mut dyn Write,
     err: &'a mut dyn Write,
-    /// The screen's width for fitting tables, asked before each result (it may change).
-    width: Box<dyn Fn() -> Option<usize> + 'a>,
     keep_going: bool,
     depth: usize,
     quit: bool,
@@ -376,33 +232,26 @@ impl<'a> Shell<'a> {
     /// A shell on `conn` writing results to `out` and errors to `err`.
     pub fn new(
         conn: &'a Connection,
-        settings: Settings,
+        console: Console,
         catalog: Box<dyn QueryCatalog + 'a>,
         out: &'a mut dyn Write,
         err: &'a mut dyn Write,
     ) -> Self {
         Shell {
             conn,
-            settings,
+            console,
             params: Params::new(),
             catalog,
             last_sql: None,
             destination: Destination::Screen,
             out,
             err,
-            width: Box::new(|| None),
             keep_going: false,
             depth: 0,
             quit: false,
             errors: 0,
             schema_version: None,
         }
-    }
-
-    /// Fits tables on the screen to the width `width` returns (asked before each result).
-    pub fn with_width(mut self, width: impl Fn() -> Option<usize> + 'a) -> Self {
-        self.width = Box::new(width);
-        self
     }
 
     /// Goes past errors in piped input and `.read` files instead of stopping.
@@ -419,8 +268,18 @@ impl<'a> Shell<'a> {
     /// Runs piped input: no prompts; stops at the first error (returned, with its line)
     /// unless `keep_going`, when each error is printed and counted.
     pub fn run_piped(&mut self, source: &mut dyn LineSource) -> Result<(), ShellError> {
+        self.run_piped_named(source, None)
+    }
+
+    /// Like [`Shell::run_piped`], for the script `file` (`peel sql -f`): errors name the
+    /// file and line, as `.read` does.
+    pub fn run_piped_named(
+        &mut self,
+        source: &mut dyn LineSource,
+        file: Option<String>,
+    ) -> Result<(), ShellError> {
         let origin = Origin {
-            file: None,
+            file,
             interactive: false,
             stop_on_error: !self.keep_going,
         };
@@ -580,79 +439,80 @@ impl<'a> Shell<'a> {
         source.set_vocabulary(Vocabulary::load(self.conn, self.catalog.as_ref()));
     }
 
-    /// Runs `run` with a sink for the current format and destination, then writes the
-    /// footer of statements that returned no rows and ends a `.once`.
-    fn with_sink(
+    /// Runs `run` with the writers of the current destination: results to the screen or
+    /// the `.output` file, notes and footers to the screen (interactive) or stderr, then
+    /// ends a `.once`. `run` gets the connection, the parameters, the console, the data
+    /// writer, the notes writer, and whether the data goes to the screen.
+    fn with_output<T>(
         &mut self,
-        run: impl FnOnce(&Connection, &Params, &mut dyn RowSink) -> Result<exec::Summary, ShellError>,
-    ) -> Result<(), ShellError> {
+        run: impl FnOnce(
+            &Connection,
+            &Params,
+            &Console,
+            &mut dyn Write,
+            &RefCell<&mut dyn Write>,
+            bool,
+        ) -> Result<T, ShellError>,
+    ) -> Result<T, ShellError> {
         let Shell {
             conn,
-            settings,
+            console,
             params,
             destination,
             out,
-            width,
+            err,
             ..
         } = self;
         let to_screen = matches!(destination, Destination::Screen);
-        let max_width = if to_screen && settings.format == Format::Table {
-            width()
-        } else {
-            None
-        };
+        let interactive = console.interactive();
         // Shortened to this call's lifetime (a `&mut` to a trait object is invariant).
         let screen_out: &mut dyn Write = &mut **out;
-        let screen = RefCell::new(screen_out);
-        let mut screen_writer = Shared(&screen);
-        let data: &mut dyn Write = match destination {
-            Destination::Screen => &mut screen_writer,
-            Destination::File { writer, .. } => writer,
+        let err_out: &mut dyn Write = &mut **err;
+        let (screen, notes_apart) = if interactive {
+            (RefCell::new(screen_out), None)
+        } else {
+            (RefCell::new(err_out), Some(screen_out))
         };
-        let changes_before = conn.total_changes();
-        let mut sink = ShellSink {
-            inner: output::fitted_sink(settings.format, data, &settings.options, max_width),
-            screen: &screen,
-            settings,
-            cap: if to_screen { settings.max_rows } else { 0 },
-            shown: 0,
-            hidden: 0,
-            results: 0,
-            mark: Instant::now(),
+        // Interactive: notes share the screen with the data. Otherwise `screen` holds
+        // stderr, and the data goes to stdout.
+        let mut shared = Shared(&screen);
+        let mut stdout_apart = notes_apart;
+        let data: &mut dyn Write = match (&mut *destination, stdout_apart.as_mut()) {
+            (Destination::File { writer, .. }, _) => writer,
+            (Destination::Screen, Some(stdout)) => &mut **stdout,
+            (Destination::Screen, None) => &mut shared,
         };
-        let result = run(conn, params, &mut sink);
-        let (results, mark) = (sink.results, sink.mark);
-        drop(sink);
-        if let Ok(summary) = &result
-            && summary.statements > results
-        {
-            // Statements without rows: say what they changed (and how long they took).
-            let changed = conn.total_changes().saturating_sub(changes_before);
-            let mut parts = Vec::new();
-            if settings.footer && changed > 0 {
-                let noun = if changed == 1 { "row" } else { "rows" };
-                parts.push(format!("{changed} {noun} changed"));
-            }
-            if settings.timer {
-                parts.push(format!("time {:.3} s", mark.elapsed().as_secs_f64()));
-            }
-            if !parts.is_empty() {
-                let _ = writeln!(screen.borrow_mut(), "{}", parts.join("; "));
-            }
-        }
+        let result = run(conn, params, console, data, &screen, to_screen);
         let flushed = match destination {
-            Destination::Screen => screen.borrow_mut().flush(),
+            Destination::Screen => match stdout_apart.as_mut() {
+                Some(stdout) => stdout.flush(),
+                None => screen.borrow_mut().flush(),
+            },
             Destination::File { writer, .. } => writer.flush(),
         };
+        let _ = screen.borrow_mut().flush();
         self.finish_once();
-        result?;
-        flushed.map_err(ShellError::Output)
+        let value = result?;
+        flushed.map_err(ShellError::Output)?;
+        Ok(value)
     }
 
     /// Runs one complete input (one or more statements) that starts at `first_line`.
     fn run_sql(&mut self, sql: &str, first_line: usize) -> Result<(), ShellError> {
-        let result = self.with_sink(|conn, params, sink| {
-            exec::run_script(conn, sql, params, Policy::default(), sink).map_err(ShellError::from)
+        let result = self.with_output(|conn, params, console, data, notes, to_screen| {
+            let changes_before = conn.total_changes();
+            let mut sink = console.presenter(data, notes, to_screen);
+            let summary = exec::run_script(conn, sql, params, Policy::default(), &mut sink)?;
+            let (results, mark) = (sink.results(), sink.mark());
+            drop(sink);
+            if summary.statements > results {
+                // Statements without rows: say what they changed (and how long they took).
+                let changed = conn.total_changes().saturating_sub(changes_before);
+                console
+                    .write_change_footer(&mut **notes.borrow_mut(), changed, mark.elapsed())
+                    .map_err(ShellError::Output)?;
+            }
+            Ok(())
         });
         // Lines in errors count from the start of the input, not of the statement.
         let result = result.map_err(|e| match e {
@@ -728,15 +588,15 @@ impl<'a> Shell<'a> {
             DotCommand::Tables(pattern) => self.tables(pattern.as_deref()),
             DotCommand::Schema(pattern) => self.schema(pattern.as_deref()),
             DotCommand::Mode(format) => {
-                self.settings.format = format;
+                self.console.format = format;
                 Ok(())
             }
             DotCommand::Headers(on) => {
-                self.settings.options.headers = on;
+                self.console.options.headers = on;
                 Ok(())
             }
             DotCommand::NullValue(text) => {
-                self.settings.options.null_text = text.unwrap_or_default();
+                self.console.options.null_text = text.unwrap_or_default();
                 Ok(())
             }
             DotCommand::Output(None) => {
@@ -747,15 +607,15 @@ impl<'a> Shell<'a> {
             DotCommand::Once(path) => self.open_output(path, true),
             DotCommand::Read(path) => self.read_file(&path),
             DotCommand::Timer(on) => {
-                self.settings.timer = on;
+                self.console.timer = on;
                 Ok(())
             }
             DotCommand::Footer(on) => {
-                self.settings.footer = on;
+                self.console.footer = on;
                 Ok(())
             }
             DotCommand::MaxRows(n) => {
-                self.settings.max_rows = n;
+                self.console.max_rows = n;
                 Ok(())
             }
             DotCommand::Param(p) => self.param(p),
@@ -775,16 +635,7 @@ impl<'a> Shell<'a> {
                 }
                 self.emit(&text)
             }
-            DotCommand::Run { name, args } => {
-                let catalog = std::mem::replace(&mut self.catalog, Box::new(catalog::Unavailable));
-                let result = self.with_sink(|conn, _params, sink| {
-                    catalog
-                        .run(conn, &name, &args, sink)
-                        .map_err(ShellError::from)
-                });
-                self.catalog = catalog;
-                result
-            }
+            DotCommand::Run { name, args } => self.run_query(&name, &args),
             DotCommand::Save { name, description } => {
                 let sql = self.last_sql.clone().ok_or_else(|| {
                     ShellError::Message("nothing to save yet: run a SQL statement first".into())
@@ -802,6 +653,22 @@ impl<'a> Shell<'a> {
                 Ok(())
             }
         }
+    }
+
+    /// `.run NAME ARGS [--result NAME]`: a canned or saved query, presented as `peel run`
+    /// presents it.
+    fn run_query(&mut self, name: &str, args: &[String]) -> Result<(), ShellError> {
+        let (args, result) = split_result_flag(args)?;
+        let call = self.catalog.prepare(self.conn, name, &args)?;
+        let options = CallOptions {
+            result,
+            ..CallOptions::default()
+        };
+        self.with_output(|conn, _params, console, data, notes, to_screen| {
+            call::present(console, conn, &call, &options, data, notes, to_screen)
+                .map(|_| ())
+                .map_err(|e| ShellError::from(CatalogError::from(e)))
+        })
     }
 
     fn read_file(&mut self, path: &Path) -> Result<(), ShellError> {
@@ -843,7 +710,7 @@ impl<'a> Shell<'a> {
             }));
         }
         let width = match self.destination {
-            Destination::Screen => (self.width)().unwrap_or(80),
+            Destination::Screen => self.console.width().unwrap_or(80),
             Destination::File { .. } => 80,
         };
         let text = in_columns(&names, width);
@@ -915,7 +782,7 @@ impl<'a> Shell<'a> {
 
     fn show(&self) -> String {
         let on = |b: bool| if b { "on" } else { "off" };
-        let format = clap::ValueEnum::to_possible_value(&self.settings.format)
+        let format = clap::ValueEnum::to_possible_value(&self.console.format)
             .map(|v| v.get_name().to_string())
             .unwrap_or_default();
         let output = match &self.destination {
@@ -926,20 +793,20 @@ impl<'a> Shell<'a> {
                 if *once { " (next result only)" } else { "" }
             ),
         };
-        let null = if self.settings.options.null_text.is_empty() {
+        let null = if self.console.options.null_text.is_empty() {
             "(default: NULL in tables and line, empty in csv and tsv)".to_string()
         } else {
-            format!("{:?}", self.settings.options.null_text)
+            format!("{:?}", self.console.options.null_text)
         };
-        let max_rows = match self.settings.max_rows {
+        let max_rows = match self.console.max_rows {
             0 => "all".to_string(),
             n => n.to_string(),
         };
         let mut text = format!(
             "     mode: {format}\n  headers: {}\nnullvalue: {null}\n   output: {output}\n    timer: {}\n   footer: {}\n  maxrows: {max_rows}\n",
-            on(self.settings.options.headers),
-            on(self.settings.timer),
-            on(self.settings.footer),
+            on(self.console.options.headers),
+            on(self.console.timer),
+            on(self.console.footer),
         );
         if self.params.is_empty() {
             text.push_str("   params: none\n");
@@ -960,6 +827,26 @@ fn file_error(path: &Path, e: &io::Error) -> ShellError {
             _ => e.to_string(),
         },
     }
+}
+
+/// Takes `--result NAME` out of `.run`'s arguments.
+fn split_result_flag(args: &[String]) -> Result<(Vec<String>, Option<String>), ShellError> {
+    let mut rest = Vec::new();
+    let mut result = None;
+    let mut words = args.iter();
+    while let Some(word) = words.next() {
+        if let Some(name) = word.strip_prefix("--result=") {
+            result = Some(name.to_string());
+        } else if word == "--result" {
+            let name = words
+                .next()
+                .ok_or_else(|| ShellError::Message("--result needs the name of a result".into()))?;
+            result = Some(name.clone());
+        } else {
+            rest.push(word.clone());
+        }
+    }
+    Ok((rest, result))
 }
 
 /// A value as SQL would write it: `'text'` quoted, numbers bare, NULL.
@@ -992,14 +879,16 @@ fn in_columns(names: &[String], width: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::console::{Choices, Mode};
+    use crate::output::Format;
 
-    fn shell_output(conn: &Connection, settings: Settings, input: &str) -> (String, String) {
+    fn shell_output(conn: &Connection, console: Console, input: &str) -> (String, String) {
         let mut out = Vec::new();
         let mut err = Vec::new();
         {
             let mut shell = Shell::new(
                 conn,
-                settings,
+                console,
                 Box::new(catalog::Unavailable),
                 &mut out,
                 &mut err,
@@ -1013,31 +902,16 @@ mod tests {
         )
     }
 
-    fn settings() -> Settings {
-        Settings::piped(Format::Csv, Options::default())
+    fn console_of(mode: Mode) -> Console {
+        let choices = Choices {
+            format: Some(Format::Csv),
+            ..Choices::default()
+        };
+        Console::with_terminal(mode, &choices, false, || None)
     }
 
-    #[test]
-    fn footers_count_rows_and_say_what_is_hidden() {
-        let s = Settings::interactive(Format::Table, Options::default());
-        let t = Duration::from_millis(12);
-        assert_eq!(footer_text(&s, 1, 0, false, t).as_deref(), Some("1 row"));
-        assert_eq!(
-            footer_text(&s, 5000, 4000, false, t).as_deref(),
-            Some("5000 rows; 4000 not shown (.maxrows 1000 shows more, 0 all)")
-        );
-        let timed = Settings {
-            timer: true,
-            ..s.clone()
-        };
-        assert_eq!(
-            footer_text(&timed, 3, 0, true, t).as_deref(),
-            Some(
-                "3 rows in 0.012 s; wide columns cut to fit the screen (.mode line shows whole values)"
-            )
-        );
-        let quiet = settings();
-        assert_eq!(footer_text(&quiet, 3, 0, false, t), None);
+    fn settings() -> Console {
+        console_of(Mode::Piped)
     }
 
     #[test]
@@ -1099,7 +973,7 @@ mod tests {
         {
             let mut shell = Shell::new(
                 &conn,
-                Settings::interactive(Format::Csv, Options::default()),
+                console_of(Mode::Interactive),
                 Box::new(catalog::Unavailable),
                 &mut out,
                 &mut err,

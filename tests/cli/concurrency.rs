@@ -26,7 +26,7 @@ const STATE_SQL: &str = "SELECT (SELECT count(*) FROM reports) AS reports,
 const QUERIES: &[&[&str]] = &[
     &["run", "compare", "officer-fte"],
     &["run", "grades", "2016"],
-    &["run", "force", "northumbria"],
+    &["run", "force", "northumbria", "--result", "figures"],
     &["run", "improvements", "northumbria"],
     &["run", "compare", "asb-per-1000"],
     &["run", "state"],

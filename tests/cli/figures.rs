@@ -329,7 +329,7 @@ fn a_total_short_of_a_force_gets_no_rate() {
 #[test]
 fn the_city_of_london_profile_says_its_rates_are_not_ranked() {
     let (_dir, db) = seeded();
-    let out = run(&db, &["--format", "csv", "run", "force", "colp"]);
+    let out = run(&db, &["--format", "json", "run", "force", "colp"]);
     stdout_ok(&out);
     assert!(
         stderr(&out).contains("City of London is not ranked on per-head rates"),

@@ -168,7 +168,7 @@ fn listing_and_running_queries_on_a_hostile_file_changes_nothing() {
     for args in [
         &["run", "forces"][..],
         &["run", "years"],
-        &["run", "force", "cambs"],
+        &["-F", "json", "run", "force", "cambs"],
         &["run", "compare", "officer-fte"],
         &["run", "grades", "2016"],
         &["run", "history", "durham"],

@@ -12,6 +12,7 @@ mod import; // report text import: facts in the views, dry runs, duplicates, bad
 mod import_csv; // bulk CSV import: both layouts, bad rows, re-imports, --replace, dry runs
 mod init; // building databases: init, the default database, refusing to overwrite
 mod open; // files peel must refuse: missing, not a database, newer, foreign
+mod parity; // one script through peel sql -f, peel sql, peel < f: the same stdout and stderr
 mod queries; // canned and saved queries: the catalogue on the seed, parameters, injection, exit codes
 mod seed_facts; // facts from the seed read back through the views, checked by hand
 mod share; // export, check, self-description, other clients, hostile files

@@ -269,16 +269,20 @@ fn compare_a_report_figure_puts_england_and_wales_first_as_reference() {
 #[test]
 fn force_cambs_is_cambridgeshire_with_grades_and_figures() {
     let (_d, db) = seeded();
-    let out = run(&db, &["--format", "csv", "run", "force", "cambs"]);
-    let text = stdout_ok(&out);
+    // Two results, grades then figures; CSV holds one, so each is asked for by name.
+    let out = run(
+        &db,
+        &[
+            "--format", "csv", "run", "force", "cambs", "--result", "grades",
+        ],
+    );
+    let grades = stdout_ok(&out);
     assert!(
         stderr(&out).contains("force \"cambs\" is Cambridgeshire (E23000023)"),
         "{}",
         stderr(&out)
     );
-    // Two results: the grades, then the figures.
-    let (grades, figures) = text.split_once("\narea_name,metric,").unwrap();
-    let grades = csv_rows(grades);
+    let grades = csv_rows(&grades);
     // The latest cycle with a grade for Cambridgeshire is 2023-25, which graded 9 areas
     // (seed/items.csv, A23_*): every one is listed, "not known" where no grade is held.
     assert_eq!(grades.len(), 1 + 9, "{grades:?}");
@@ -332,7 +336,13 @@ fn force_cambs_is_cambridgeshire_with_grades_and_figures() {
         err.contains("HMICFRS published counts for Cambridgeshire 2023-25: Outstanding 1, Good 2, Adequate 2, Requires improvement 1, Inadequate 2 (8 areas); held here: Outstanding 1 (not the same"),
         "{err}"
     );
-    let figures = csv_rows(&format!("area_name,metric,{figures}"));
+    let figures = run(
+        &db,
+        &[
+            "--format", "csv", "run", "force", "cambs", "--result", "figures",
+        ],
+    );
+    let figures = csv_rows(&stdout_ok(&figures));
     // seed/metrics/ons_pfa_population_2011_2023.csv, mid-2023 (the latest): Cambridgeshire
     // 919082, England and Wales 60854727; a count, so its share (1.51%) and rank (27th of
     // the 43 forces), no ratio.
@@ -1201,7 +1211,7 @@ fn with_sources_adds_footnotes_or_a_field() {
         ],
     ));
     let parsed: serde_json::Value = serde_json::from_str(&json).unwrap();
-    let rows = &parsed["results"][0];
+    let rows = &parsed["results"]["graded"];
     assert_eq!(rows.as_array().unwrap().len(), 3, "{parsed}");
     assert_eq!(rows[0]["area_name"], "Bedfordshire");
     assert_eq!(rows[0]["question_code"], "P16_EFFE");
@@ -1300,7 +1310,7 @@ fn stdout_has_only_data_in_every_format() {
     );
     // seed/metrics/ho_police_workforce_mar2007_mar2023.csv, 31 March 2015: Metropolitan
     // Police 32251.61, the largest force.
-    let first = &parsed["results"][0];
+    let first = &parsed["results"]["compare"];
     assert_eq!(first[0]["role"], "reference");
     assert_eq!(first[1]["rank"], 1);
     assert_eq!(first[1]["area_name"], "Metropolitan Police");

@@ -273,25 +273,26 @@ fn read_runs_a_file_and_names_it_in_errors() {
 }
 
 #[test]
-fn timer_and_footer_add_lines_under_results() {
+fn timer_and_footer_are_notes_on_stderr_never_lines_of_the_data() {
     let (_d, db) = seeded();
-    let text = stdout_ok(&piped(
+    let out = piped(
         &db,
         ".footer on\nSELECT 1 AS a UNION ALL SELECT 2;\n.timer on\nSELECT 1 AS b;\n.footer off\nSELECT 1 AS c;\n",
-    ));
-    let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines[..4], ["a", "1", "2", "2 rows"]);
-    assert_eq!(lines[4..6], ["b", "1"]);
-    assert!(
-        lines[6].starts_with("1 row in ") && lines[6].ends_with(" s"),
-        "{text}"
     );
-    assert_eq!(lines[7..9], ["c", "1"]);
+    // Piped CSV stays CSV: one header and the rows of each result, nothing else.
+    assert_eq!(stdout_ok(&out), "a\n1\n2\nb\n1\nc\n1\n");
+    let err = stderr(&out);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines[0], "peel: note: 2 rows", "{err}");
     assert!(
-        lines[9].starts_with("time ") && lines[9].ends_with(" s"),
-        "{text}"
+        lines[1].starts_with("peel: note: 1 row in ") && lines[1].ends_with(" s"),
+        "{err}"
     );
-    assert_eq!(lines.len(), 10, "{text}");
+    assert!(
+        lines[2].starts_with("peel: note: time ") && lines[2].ends_with(" s"),
+        "{err}"
+    );
+    assert_eq!(lines.len(), 3, "{err}");
 }
 
 #[test]
@@ -301,7 +302,11 @@ fn writes_report_rows_changed_when_the_footer_is_on() {
         &db,
         ".footer on\nCREATE TEMP TABLE t(a);\nINSERT INTO t VALUES (1), (2), (3);\nSELECT count(*) AS n FROM t;\n",
     );
-    assert_eq!(stdout_ok(&out), "3 rows changed\nn\n3\n1 row\n");
+    assert_eq!(stdout_ok(&out), "n\n3\n");
+    assert_eq!(
+        stderr(&out),
+        "peel: note: 3 rows changed\npeel: note: 1 row\n"
+    );
 }
 
 #[test]
@@ -309,9 +314,10 @@ fn maxrows_caps_the_screen_and_says_how_many_are_hidden() {
     let (dir, db) = seeded();
     let q = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 50) SELECT i FROM n;\n";
     let out = piped(&db, &format!(".maxrows 3\n{q}"));
+    assert_eq!(stdout_ok(&out), "i\n1\n2\n3\n");
     assert_eq!(
-        stdout_ok(&out),
-        "i\n1\n2\n3\n50 rows; 47 not shown (.maxrows 3 shows more, 0 all)\n"
+        stderr(&out),
+        "peel: note: 50 rows; 47 not shown (.maxrows 3 shows more, 0 all)\n"
     );
     // Piped, every row is shown; a file always gets every row.
     assert_eq!(stdout_ok(&piped(&db, q)).lines().count(), 51);
@@ -341,9 +347,11 @@ fn tables_fit_the_width_with_an_ellipsis_and_say_so() {
         .unwrap()
         .write_all(b".mode table\nSELECT area_name, question FROM v_judgments WHERE area_code = 'E23000023' AND year = 2015 AND level = 'pillar' ORDER BY pillar LIMIT 1;\n")
         .unwrap();
-    let text = stdout_ok(&child.wait_with_output().unwrap());
+    let out = child.wait_with_output().unwrap();
+    let text = stdout_ok(&out);
     let lines: Vec<&str> = text.lines().collect();
-    for line in &lines[..5] {
+    assert_eq!(lines.len(), 5, "{text}");
+    for line in &lines {
         assert!(line.chars().count() <= 50, "{line:?} in\n{text}");
     }
     assert!(
@@ -352,8 +360,8 @@ fn tables_fit_the_width_with_an_ellipsis_and_say_so() {
     );
     assert!(lines[3].ends_with("… |"), "{text}");
     assert_eq!(
-        lines[5],
-        "1 row; wide columns cut to fit the screen (.mode line shows whole values)"
+        stderr(&out),
+        "peel: note: long text was shortened to fit the screen (…); -F line shows every value whole\n"
     );
 }
 

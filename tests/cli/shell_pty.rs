@@ -177,7 +177,7 @@ fn sql_and_run_fit_tables_to_the_terminal() {
     assert!(shown.contains("| Cambridgeshire"), "{shown}");
     assert!(shown.contains('…'), "{shown}");
     assert!(
-        shown.contains("wide columns were cut to fit the terminal"),
+        shown.contains("peel: note: long text was shortened to fit the screen (…); -F line shows every value whole"),
         "{shown}"
     );
 }

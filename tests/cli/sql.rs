@@ -118,13 +118,13 @@ fn sql_from_stdin_and_from_a_file() {
 }
 
 #[test]
-fn sql_errors_name_the_statement_and_exit_1() {
+fn sql_errors_name_the_line_and_exit_1() {
     let (_d, db) = seeded();
     let out = run(&db, &["sql", "SELECT 1 AS one;\nSELEC 2;"]);
     assert_fails(
         &out,
         1,
-        "statement 2 (line 2: `SELEC 2;`): near \"SELEC\": syntax error",
+        "peel: error: line 2: `SELEC 2;`: near \"SELEC\": syntax error",
     );
     // Rows before the failing statement were printed.
     assert_eq!(String::from_utf8_lossy(&out.stdout), "one\n1\n");
@@ -136,8 +136,14 @@ fn errors_in_a_sql_file_name_the_file() {
     let file = dir.path().join("bad.sql");
     std::fs::write(&file, "SELECT 1;\n\nSELECT nosuch FROM areas;\n").unwrap();
     let out = run(&db, &["sql", "-f", file.to_str().unwrap()]);
-    assert_fails(&out, 1, "bad.sql: statement 2 (line 3");
-    assert!(stderr(&out).contains("no such column: nosuch"));
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "peel: error: {}:3: `SELECT nosuch FROM areas;`: no such column: nosuch\n",
+            file.display()
+        )
+    );
+    assert_eq!(out.status.code(), Some(1));
 }
 
 #[test]

@@ -8,6 +8,7 @@ use super::{FORCE, METRIC, PERIOD};
 /// `compare`.
 pub const COMPARE: CannedQuery = CannedQuery {
     name: "compare",
+    results: &[],
     summary: "All forces (or other areas) ranked on a metric for a period (latest when omitted): rates beside England and Wales's rate, counts by their share of its total",
     params: &[
         METRIC,
@@ -94,6 +95,7 @@ UNION ALL
 /// `trend`.
 pub const TREND: CannedQuery = CannedQuery {
     name: "trend",
+    results: &[],
     summary: "A metric for a force (or any area) across all periods, with the change between periods and England and Wales beside it",
     params: &[
         ParamSpec {
@@ -161,6 +163,7 @@ WHERE nr.first < ifnull(r.first, '9999') OR nr.last > ifnull(r.last, '')",
 /// `peers`.
 pub const PEERS: CannedQuery = CannedQuery {
         name: "peers",
+        results: &[],
         summary: "A force beside the other forces of its region on a metric (population when omitted), England and Wales as reference",
         params: &[
             FORCE,
@@ -236,6 +239,7 @@ UNION ALL
 /// `region`.
 pub const REGION: CannedQuery = CannedQuery {
         name: "region",
+        results: &[],
         summary: "A force against its region on a metric, period by period: region total, mean of its forces, rank in region",
         params: &[FORCE, METRIC],
         example: "cambs officer-fte",
@@ -293,6 +297,7 @@ HAVING count(*) > 0",
 /// `metrics`.
 pub const METRICS: CannedQuery = CannedQuery {
     name: "metrics",
+    results: &[],
     summary: "The metrics, with how many figures each has and its latest period (SEARCH filters code, name and definition)",
     params: &[ParamSpec {
         name: "search",
@@ -324,6 +329,7 @@ ORDER BY figures = 0, m.code",
 /// `forces`.
 pub const FORCES: CannedQuery = CannedQuery {
     name: "forces",
+    results: &[],
     summary: "The 43 forces with their codes, slugs, regions and aliases (REGION filters)",
     params: &[ParamSpec {
         name: "region",
@@ -346,6 +352,7 @@ ORDER BY f.short_name",
 /// `periods`.
 pub const PERIODS: CannedQuery = CannedQuery {
     name: "periods",
+    results: &[],
     summary: "The periods figures are given for, latest first, with how many metrics and figures each has",
     params: &[],
     example: "",

@@ -42,6 +42,7 @@ macro_rules! coverage_note {
 /// `force`.
 pub const FORCE_PROFILE: CannedQuery = CannedQuery {
     name: "force",
+    results: &["grades", "figures"],
     summary: "A force's profile: every item its latest inspection graded (\"not known\" where the database has no grade), then its latest figures beside England and Wales",
     params: &[FORCE],
     example: "cambs",
@@ -190,6 +191,7 @@ HAVING count(*) > 0"
 /// `grades`.
 pub const GRADES: CannedQuery = CannedQuery {
     name: "grades",
+    results: &[],
     summary: "The grade grid for a year (latest when omitted): forces by pillar, question or area, with which forces have no grade",
     params: &[
         ParamSpec {
@@ -277,6 +279,7 @@ macro_rules! grade_pairs {
 /// `grade-changes`.
 pub const GRADE_CHANGES: CannedQuery = CannedQuery {
     name: "grade-changes",
+    results: &[],
     summary: "Forces whose grade moved between two years, up or down (by grade rank), per pillar, question or area, comparing only forces graded in both",
     params: &[
         ParamSpec {
@@ -368,6 +371,7 @@ FROM cycles WHERE year IN (:from_year, :to_year) AND has_pillars = 0 AND :pillar
 /// `grade-counts`.
 pub const GRADE_COUNTS: CannedQuery = CannedQuery {
     name: "grade-counts",
+    results: &[],
     summary: "How many forces got each grade, per pillar, question or area, for a year (latest when omitted), beside the published national count",
     params: &[ParamSpec {
         name: "year",
@@ -440,6 +444,7 @@ WHERE cv.year = :year AND cv.forces_held > 0 AND NOT EXISTS (
 /// `graded`.
 pub const GRADED: CannedQuery = CannedQuery {
     name: "graded",
+    results: &[],
     summary: "Forces given a grade (Inadequate, RI, ...) in a year (every year when omitted), with how many forces each count is out of",
     params: &[
         ParamSpec {
@@ -484,6 +489,7 @@ FROM cycles WHERE year = :year AND has_pillars = 0 AND :pillar IS NOT NULL",
 /// `history`.
 pub const HISTORY: CannedQuery = CannedQuery {
     name: "history",
+    results: &[],
     summary: "Every grade a force was given, year by year, with the move from its previous grade on the same question",
     params: &[FORCE, PILLAR],
     example: "cambs",
@@ -557,6 +563,7 @@ macro_rules! figures_in_year {
 /// `beside`.
 pub const BESIDE: CannedQuery = CannedQuery {
     name: "beside",
+    results: &[],
     summary: "Every force's pillar grade for a year beside two of its figures for the same year (officers and crime per 1,000 by default), each ranked",
     params: &[
         ParamSpec {
@@ -636,6 +643,7 @@ SELECT 'a grade and a figure side by side are not cause and effect: ranks show w
 /// `items`.
 pub const ITEMS: CannedQuery = CannedQuery {
     name: "items",
+    results: &[],
     summary: "What each cycle graded (pillars, questions, areas) with its code, the item it continues, and how many forces the database holds a grade for",
     params: &[ParamSpec {
         name: "year",
@@ -662,6 +670,7 @@ ORDER BY c.year, q.question_id",
 /// `improvements`.
 pub const IMPROVEMENTS: CannedQuery = CannedQuery {
     name: "improvements",
+    results: &[],
     summary: "Areas for improvement by force, report and question (every force when omitted), from the imported reports",
     params: &[ParamSpec {
         name: "force",
@@ -690,6 +699,7 @@ FROM areas WHERE code = :force
 /// `years`.
 pub const YEARS: CannedQuery = CannedQuery {
     name: "years",
+    results: &[],
     summary: "The PEEL years (cycles), their grading scale, what they graded, and how many grades the database holds for each",
     params: &[],
     example: "",
