@@ -2,8 +2,10 @@
 //! on every bar when it is the reference row), or sparklines for series over time.
 //!
 //! What to draw comes from a [`ChartHint`] when the query gave one, else from the columns:
-//! the label is `area_name` or the first text column, the value `value` or the last
-//! numeric column. A result with nothing to draw is shown as a table instead.
+//! the label is `area_name` or the first text column, the value is a measure: the `value`
+//! column, else the first numeric column that is not a flag, an id, a rank or a year (see
+//! [`is_measure`]), since bars of a 0/1 flag or of a year say nothing. A result with
+//! nothing to draw is shown as a table instead, followed by one line saying why.
 //!
 //! With `Options::fancy` (a terminal without NO_COLOR) bars use Unicode blocks with
 //! eighths and the reference row is coloured; otherwise every character is plain ASCII, so
@@ -90,14 +92,17 @@ impl<'w> Chart<'w> {
         }
     }
 
-    /// Shows the result as a table when there is nothing to chart.
-    fn as_table(&mut self) -> io::Result<()> {
+    /// Shows the result as a table when there is nothing to chart, and says why in one
+    /// line under it (where the prompt or the next result follows).
+    fn as_table(&mut self, why: &str) -> io::Result<()> {
         let mut t = table::Table::new(&mut *self.out, self.options.clone(), None);
         t.begin(&self.columns)?;
         for r in &self.rows {
             t.row(r)?;
         }
-        t.end()
+        t.end()?;
+        writeln!(self.out, "chart: nothing to draw ({why}); shown as a table")?;
+        self.out.flush()
     }
 
     fn draw(&mut self) -> io::Result<()> {
@@ -118,23 +123,43 @@ impl<'w> Chart<'w> {
                 let title: Vec<usize> = title.iter().filter_map(|c| self.column(c)).collect();
                 match self.column(&value) {
                     Some(v) if !label.is_empty() => self.bars(&label, v, &title),
-                    _ => self.as_table(),
+                    _ => self.as_table("the columns the query charts are missing"),
                 }
             }
             None => match self.guess_bars() {
-                Some((label, value)) => self.bars(&[label], value, &[]),
-                None => self.as_table(),
+                Ok((label, value)) => self.bars(&[label], value, &[]),
+                Err(why) => self.as_table(&why),
             },
         }
     }
 
-    /// The label and value columns of a result without a hint.
-    fn guess_bars(&self) -> Option<(usize, usize)> {
+    /// The label and value columns of a result without a hint, or why there are none.
+    fn guess_bars(&self) -> Result<(usize, usize), String> {
         let numeric = numeric_columns(self.columns.len(), &self.rows);
-        let value = self
-            .column("value")
-            .filter(|&i| numeric[i])
-            .or_else(|| numeric.iter().rposition(|&n| n))?;
+        let value = match self.column("value").filter(|&i| numeric[i]) {
+            Some(v) => v,
+            None => {
+                let numbers: Vec<usize> = (0..numeric.len()).filter(|&i| numeric[i]).collect();
+                let measure = numbers
+                    .iter()
+                    .copied()
+                    .find(|&i| is_measure(&self.columns[i], &self.rows, i));
+                match measure {
+                    Some(v) => v,
+                    None if numbers.is_empty() => return Err("no numeric column".into()),
+                    None => {
+                        let names: Vec<&str> =
+                            numbers.iter().map(|&i| self.columns[i].as_str()).collect();
+                        let what = if names.len() == 1 {
+                            "is not a measure but a flag, id, rank or year"
+                        } else {
+                            "are not measures but flags, ids, ranks or years"
+                        };
+                        return Err(format!("{} {what}", names.join(", ")));
+                    }
+                }
+            }
+        };
         let label = self.column("area_name").or_else(|| {
             (0..self.columns.len()).find(|&i| {
                 i != value
@@ -143,8 +168,11 @@ impl<'w> Chart<'w> {
                         .iter()
                         .all(|r| matches!(r.get(i), Some(Value::Text(_) | Value::Null)))
             })
-        })?;
-        Some((label, value))
+        });
+        match label {
+            Some(label) => Ok((label, value)),
+            None => Err("no text column to label the bars".into()),
+        }
     }
 
     fn bars(
@@ -322,7 +350,7 @@ impl<'w> Chart<'w> {
             })
             .collect();
         if line_cols.is_empty() {
-            return self.as_table();
+            return self.as_table("the columns the query charts are missing");
         }
         // Group rows by series, in order of first appearance.
         let mut groups: Vec<(Vec<Value>, Vec<usize>)> = Vec::new();
@@ -418,6 +446,25 @@ impl RowSink for Chart<'_> {
         }
         self.out.flush()
     }
+}
+
+/// Whether numeric column `i`, named `name`, measures something worth a bar. Not a
+/// measure: a 0/1 flag (every value 0 or 1, or a name such as `derived`, `carried_over`,
+/// `is_*`, `has_*`), an id or a position (`id`, `*_id`, `rank`, `*_rank`, `*_order`,
+/// `*_line`) or a year (`year`, `*_year`): their bars would be empty, all alike, or
+/// longest for the worst rank.
+fn is_measure(name: &str, rows: &[Vec<Value>], i: usize) -> bool {
+    let name = name.to_ascii_lowercase();
+    let named_otherwise = ["id", "rank", "year", "derived", "carried_over"]
+        .contains(&name.as_str())
+        || ["is_", "has_"].iter().any(|p| name.starts_with(p))
+        || ["_id", "_rank", "_order", "_line", "_year"]
+            .iter()
+            .any(|s| name.ends_with(s));
+    let flag = rows
+        .iter()
+        .all(|r| matches!(r.get(i), Some(Value::Integer(0 | 1) | Value::Null) | None));
+    !named_otherwise && !flag
 }
 
 fn number(v: &Value) -> Option<f64> {
@@ -693,18 +740,86 @@ officer-fte: 3 points, 2014-09-30 to 2015-09-30
     }
 
     #[test]
-    fn nothing_to_draw_falls_back_to_a_table() {
+    fn nothing_to_draw_falls_back_to_a_table_and_says_why() {
         let out = render(None, &Options::default(), &["name"], vec![vec![t("x")]]);
+        let table = render_to_string(
+            Format::Table,
+            &Options::default(),
+            &["name".into()],
+            &[vec![t("x")]],
+        );
         assert_eq!(
             out,
-            render_to_string(
-                Format::Table,
-                &Options::default(),
-                &["name".into()],
-                &[vec![t("x")]]
-            )
+            format!("{table}chart: nothing to draw (no numeric column); shown as a table\n")
         );
         let out = render(None, &Options::default(), &["name"], vec![]);
         assert_eq!(out, "(no rows)\n");
+    }
+
+    #[test]
+    fn a_flag_column_is_never_the_bar_when_a_measure_exists() {
+        // `derived` is 0/1 and comes first; `value` is what the rows measure.
+        let out = render(
+            None,
+            &Options::default(),
+            &["area_name", "derived", "value"],
+            vec![
+                vec![t("Kent"), Value::Integer(0), Value::Real(20.0)],
+                vec![t("Essex"), Value::Integer(1), Value::Real(10.0)],
+            ],
+        );
+        assert_eq!(
+            out,
+            " Kent   20.0  ########################################\n Essex  10.0  ####################\n"
+        );
+        // Without a `value` column, the first numeric column that is a measure: not the
+        // flag, the year or the rank before it.
+        let out = render(
+            None,
+            &Options::default(),
+            &["force", "is_lead", "year", "rank", "officers"],
+            vec![
+                vec![
+                    t("Kent"),
+                    Value::Integer(1),
+                    Value::Integer(2015),
+                    Value::Integer(1),
+                    Value::Integer(3000),
+                ],
+                vec![
+                    t("Essex"),
+                    Value::Integer(0),
+                    Value::Integer(2015),
+                    Value::Integer(2),
+                    Value::Integer(1500),
+                ],
+            ],
+        );
+        assert_eq!(
+            out,
+            " Kent   3000  ########################################\n Essex  1500  ####################\n"
+        );
+    }
+
+    #[test]
+    fn only_flags_and_text_says_it_cannot_chart() {
+        let columns = ["area_name", "grade", "derived", "carried_over"];
+        let rows = vec![
+            vec![t("Kent"), t("Good"), Value::Integer(0), Value::Integer(0)],
+            vec![t("Essex"), t("Good"), Value::Integer(1), Value::Integer(0)],
+        ];
+        let out = render(None, &Options::default(), &columns, rows.clone());
+        let table = render_to_string(
+            Format::Table,
+            &Options::default(),
+            &columns.map(String::from),
+            &rows,
+        );
+        assert_eq!(
+            out,
+            format!(
+                "{table}chart: nothing to draw (derived, carried_over are not measures but flags, ids, ranks or years); shown as a table\n"
+            )
+        );
     }
 }

@@ -124,13 +124,17 @@ pub trait RowSink {
     fn row(&mut self, values: &[Value]) -> io::Result<()>;
     /// Called once after the last row; flushes what was buffered.
     fn end(&mut self) -> io::Result<()>;
-    /// True when the result set just ended was shown shortened to fit a width (table
-    /// cells cut with an ellipsis), so the caller can say so in a footer.
+    /// True when the result set just ended was shown shortened to fit a width (free text
+    /// in table cells cut with an ellipsis), so the caller can say so in a footer. Text
+    /// that was only wrapped onto more lines does not count: every character is shown.
     fn truncated(&self) -> bool {
         false
     }
-    /// True when the result set just ended was too wide to draw as a table without
-    /// cutting a number, grade or code, and was shown one field per line instead.
+    /// True when the result set just ended was too wide for a table at the width given to
+    /// [`fitted_sink`], even with its free text wrapped and shortened, and was shown in
+    /// line format instead (`name = value`, every value whole), so the caller can say why
+    /// the format changed for it. Only a fitted table switches, one result set at a time:
+    /// the next result set is a table again if it fits.
     fn switched_to_lines(&self) -> bool {
         false
     }
@@ -161,8 +165,11 @@ pub fn sink<'w>(
 }
 
 /// Like [`sink`], but a table is made to fit `max_width` display columns (a terminal's
-/// width) by cutting its widest columns with an ellipsis. Other formats ignore the width:
-/// they are for programs, or (`line`) already show every value whole.
+/// width): its free text and headers wrap, then free text is shortened with an ellipsis
+/// ([`RowSink::truncated`]), and a result that still cannot fit without cutting a
+/// number, grade or code is shown in line format ([`RowSink::switched_to_lines`]). Other
+/// formats ignore the width: they are for programs, or (`line`) already show every value
+/// whole.
 pub fn fitted_sink<'w>(
     format: Format,
     out: &'w mut dyn Write,
@@ -187,12 +194,7 @@ pub fn fitted_sink<'w>(
             document: None,
         }),
         Format::Table => Box::new(table::Table::new(out, options.clone(), max_width)),
-        Format::Line => Box::new(Line {
-            out,
-            null_shown: null_shown(options).to_string(),
-            names: Vec::new(),
-            rows: 0,
-        }),
+        Format::Line => Box::new(Line::new(out, options)),
         Format::Markdown => Box::new(Markdown {
             out,
             options: options.clone(),
@@ -439,6 +441,17 @@ struct Line<'w> {
     /// Column names padded to the widest, so the `=` signs line up.
     names: Vec<String>,
     rows: usize,
+}
+
+impl<'w> Line<'w> {
+    fn new(out: &'w mut dyn Write, options: &Options) -> Self {
+        Line {
+            out,
+            null_shown: null_shown(options).to_string(),
+            names: Vec::new(),
+            rows: 0,
+        }
+    }
 }
 
 impl RowSink for Line<'_> {

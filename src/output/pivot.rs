@@ -1,5 +1,10 @@
 //! Turning a long result (one row per force and question) into a grid (one row per force,
 //! one column per question), as analysts lay grades out in a spreadsheet.
+//!
+//! The grid's column names are the values as the query gave them (`effectiveness`,
+//! `Q17_E1`), in every format: csv and json readers get the full names. Only a table
+//! fitted to a terminal abbreviates pillar names, when it needs the width, with a legend
+//! (see the table format).
 
 use crate::value::Value;
 

@@ -328,7 +328,7 @@ fn maxrows_caps_the_screen_and_says_how_many_are_hidden() {
 }
 
 #[test]
-fn tables_fit_the_width_with_an_ellipsis_and_say_so() {
+fn tables_fit_the_width_by_wrapping_then_shortening_free_text_and_say_so() {
     let (dir, db) = seeded();
     let mut child = peel()
         .current_dir(dir.path())
@@ -341,28 +341,49 @@ fn tables_fit_the_width_with_an_ellipsis_and_say_so() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    let select = "SELECT area_name, question{} FROM v_judgments WHERE area_code = 'E23000023' AND year = 2015 AND level = 'pillar' ORDER BY pillar LIMIT 1;\n";
+    let script = format!(
+        ".mode table\n{}{}",
+        select.replace("{}", ""),
+        select.replace("{}", ", source")
+    );
     child
         .stdin
         .take()
         .unwrap()
-        .write_all(b".mode table\nSELECT area_name, question FROM v_judgments WHERE area_code = 'E23000023' AND year = 2015 AND level = 'pillar' ORDER BY pillar LIMIT 1;\n")
+        .write_all(script.as_bytes())
         .unwrap();
     let out = child.wait_with_output().unwrap();
     let text = stdout_ok(&out);
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines.len(), 5, "{text}");
     for line in &lines {
         assert!(line.chars().count() <= 50, "{line:?} in\n{text}");
     }
-    assert!(
-        lines[3].starts_with("| Cambridgeshire | How effective"),
+    // The question wraps whole inside its cell; nothing was cut, so no footer.
+    assert_eq!(
+        lines[..7],
+        [
+            "+----------------+-------------------------------+",
+            "| area_name      | question                      |",
+            "+----------------+-------------------------------+",
+            "| Cambridgeshire | How effective is the force at |",
+            "|                | keeping people safe and       |",
+            "|                | reducing crime?               |",
+            "+----------------+-------------------------------+",
+        ],
         "{text}"
     );
-    assert!(lines[3].ends_with("… |"), "{text}");
+    // Two free-text columns are too narrow to wrap: both are shortened, the name stays
+    // whole, and the footer says so.
+    assert_eq!(
+        lines[10], "| Cambridgeshire | How effectiv… | report: PEEL… |",
+        "{text}"
+    );
     assert_eq!(
         stderr(&out),
         "peel: note: long text was shortened to fit the screen (…); -F line shows every value whole\n"
     );
+    assert_eq!(lines.len(), 12, "{text}");
 }
 
 #[test]

@@ -16,13 +16,18 @@ use crate::util::*;
 const TIMEOUT_MS: u64 = 30_000;
 
 fn spawn(dir: &Path, db: &Path, args: &[&str]) -> PtySession {
+    spawn_at(dir, db, 100, args)
+}
+
+/// Like [`spawn`], at a terminal `columns` wide.
+fn spawn_at(dir: &Path, db: &Path, columns: usize, args: &[&str]) -> PtySession {
     let mut cmd = peel();
     cmd.current_dir(dir)
         .env("HOME", dir.join("home"))
         .env("XDG_DATA_HOME", dir.join("data"))
         .env("XDG_CONFIG_HOME", dir.join("config"))
         // A new pty has no size; COLUMNS stands in for the terminal's width.
-        .env("COLUMNS", "100")
+        .env("COLUMNS", columns.to_string())
         .env("TERM", "xterm")
         .arg("--db")
         .arg(db)
@@ -158,13 +163,7 @@ fn sql_and_run_fit_tables_to_the_terminal() {
             "SELECT area_name, question, source FROM v_judgments WHERE area_code = 'E23000023' AND year = 2015 AND level = 'pillar' ORDER BY pillar",
         ],
     );
-    let raw = p.exp_eof().unwrap();
-    // rexpect hands over each byte as one char; put the UTF-8 back together.
-    let shown = if raw.chars().all(|c| (c as u32) < 256) {
-        String::from_utf8(raw.chars().map(|c| c as u32 as u8).collect()).unwrap_or(raw)
-    } else {
-        raw
-    };
+    let shown = all_output(&mut p);
     for line in shown
         .lines()
         .filter(|l| l.starts_with('|') || l.starts_with('+'))
@@ -174,10 +173,56 @@ fn sql_and_run_fit_tables_to_the_terminal() {
             "wider than the terminal: {line}"
         );
     }
-    assert!(shown.contains("| Cambridgeshire"), "{shown}");
-    assert!(shown.contains('…'), "{shown}");
+    // The wording and the source wrap whole inside their cells, sharing the width the
+    // name leaves; nothing is cut, so there is nothing to say about it.
+    let rows = [
+        "| Cambridgeshire | How effective is the force at keeping  | report: PEEL: Police effectiveness    |",
+        "|                | people safe and reducing crime?        | 2015 (Cambridgeshire), line 48        |",
+    ];
+    assert!(shown.contains(&rows.join("\n")), "{shown}");
+    assert!(!shown.contains('…'), "{shown}");
+    assert!(!shown.contains("cut to fit"), "{shown}");
+}
+
+/// Everything peel wrote until it exited, as text with `\n` line ends.
+fn all_output(p: &mut PtySession) -> String {
+    let raw = p.exp_eof().unwrap();
+    // rexpect hands over each byte as one char; put the UTF-8 back together.
+    let shown = if raw.chars().all(|c| (c as u32) < 256) {
+        String::from_utf8(raw.chars().map(|c| c as u32 as u8).collect()).unwrap_or(raw)
+    } else {
+        raw
+    };
+    shown.replace("\r\n", "\n")
+}
+
+#[test]
+fn a_result_too_wide_for_the_terminal_is_shown_in_lines_never_cut() {
+    // Issue 13: at 80 columns a force's grade history cut grades to "Requi…" and years
+    // to "2018/…". Its twelve atomic columns cannot fit 80, so it is shown in lines.
+    let dir = tempfile::tempdir().unwrap();
+    let db = seeded_db(dir.path());
+    let mut p = spawn_at(dir.path(), &db, 80, &["run", "history", "gmp"]);
+    let shown = all_output(&mut p);
     assert!(
-        shown.contains("peel: note: long text was shortened to fit the screen (…); -F line shows every value whole"),
+        shown.contains(
+            "     area_name = Greater Manchester\n        pillar = effectiveness\n question_code = P17_EFFE\n         cycle = 2017\n         grade = Requires improvement\n"
+        ),
+        "{shown}"
+    );
+    assert!(shown.contains("         cycle = 2018/19\n"), "{shown}");
+    assert!(!shown.contains('…'), "{shown}");
+    assert!(
+        !shown
+            .lines()
+            .any(|l| l.starts_with('+') || l.starts_with('|')),
+        "{shown}"
+    );
+    // The switch is said, on stderr (the same terminal here).
+    assert!(
+        shown.contains(
+            "peel: note: too wide for the screen: shown one field per line (-F line does so always)"
+        ),
         "{shown}"
     );
 }
