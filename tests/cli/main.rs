@@ -13,6 +13,7 @@ mod import_csv; // bulk CSV import: both layouts, bad rows, re-imports, --replac
 mod init; // building databases: init, the default database, refusing to overwrite
 mod open; // files peel must refuse: missing, not a database, newer, foreign
 mod queries; // canned and saved queries: the catalogue on the seed, parameters, injection, exit codes
+mod readme; // the README executed: every `$ ...` example it shows must print what it shows
 mod seed_facts; // facts from the seed read back through the views, checked by hand
 mod share; // export, check, self-description, other clients, hostile files
 mod shell; // the shell with piped stdin: every dot-command, errors, completions scripts
