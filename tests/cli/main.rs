@@ -14,6 +14,7 @@ mod init; // building databases: init, the default database, refusing to overwri
 mod open; // files peel must refuse: missing, not a database, newer, foreign
 mod parity; // one script through peel sql -f, peel sql, peel < f: the same stdout and stderr
 mod queries; // canned and saved queries: the catalogue on the seed, parameters, injection, exit codes
+mod readme; // the README executed: every `$ ...` example it shows must print what it shows
 mod seed_facts; // facts from the seed read back through the views, checked by hand
 mod share; // export, check, self-description, other clients, hostile files
 mod shell; // the shell with piped stdin: every dot-command, errors, completions scripts
