@@ -22,7 +22,10 @@ Database: --db PATH, else $PEEL_DB, else ./peel.db. Without --db, a missing file
 built from the embedded seed on first use (one line on stderr says so); with --db, a
 missing file is an error (except for `peel init`).
 
-Output: data only on stdout, diagnostics and notes on stderr.
+Output: data only on stdout; notes (peel: note: ...) and errors (peel: error: ...) on
+stderr, from every command alike. Tables fit the terminal, else $COLUMNS, else are whole;
+numbers, grades and codes are never cut (a result too wide is shown one field per line).
+Global flags (--db, -F, -q, --no-header, --null, --readonly) go before or after the command.
 
 Exit status: 0 success (with rows or none), 1 runtime or SQL error, 2 usage or
 parameter error (unknown query, missing or unresolvable argument). A closed pipe
@@ -41,6 +44,10 @@ Each is checked before the query runs and bound as a value, never pasted into SQ
 An ambiguous or unknown value is an error (exit 2) that lists what it could be.
 Notes on stderr say how a value was read and when grades span the 2019/2021 change
 of scale (peel-4 to peel-5); grades always compare by rank within a scale.
+
+A query with several results (force: grades, figures) prints them all in table,
+markdown, line and chart output, one JSON document keyed by result name with -F json,
+and rows tagged _result in jsonl; csv and tsv hold one, chosen with --result NAME.
 
 Canned and saved queries run on a read-only connection. --with-sources adds the
 sources and reports behind each row: footnotes under table, markdown and chart

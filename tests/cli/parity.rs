@@ -105,3 +105,34 @@ fn a_script_gives_the_same_output_and_errors_whichever_way_it_arrives() {
         assert_eq!(out.status.code(), Some(1), "{way}");
     }
 }
+
+#[test]
+fn a_canned_query_looks_the_same_from_the_shell_and_the_command_line() {
+    let (dir, db) = seeded();
+    for format in ["chart", "json", "markdown", "csv"] {
+        let command = with_stdin(
+            dir.path(),
+            &db,
+            &["-F", format, "run", "compare", "officer-fte", "2015"],
+            "",
+        );
+        let shell = with_stdin(
+            dir.path(),
+            &db,
+            &[],
+            &format!(".mode {format}\n.run compare officer-fte 2015\n"),
+        );
+        let text = stdout_ok(&command);
+        // The Metropolitan Police had the most officers on 31 March 2015 (32251.61 FTE,
+        // seed/metrics/ho_police_workforce_mar2007_mar2023.csv).
+        assert!(text.contains("Metropolitan Police"), "{format}: {text}");
+        assert!(text.contains("32251.61"), "{format}: {text}");
+        assert_eq!(stdout_ok(&shell), text, "{format}");
+        assert_eq!(stderr(&shell), stderr(&command), "{format}");
+        assert!(
+            stderr(&command).starts_with("peel: note: period \"2015\" is as at 31 March 2015"),
+            "{format}: {}",
+            stderr(&command)
+        );
+    }
+}
