@@ -222,15 +222,19 @@ impl ToSql for Number {
 }
 
 /// Reads a number as spreadsheets write it: `1234`, `-5`, `12.5`, `1e3`, `1,234,567`
-/// (commas only between groups of three digits). Empty, non-finite or other text is not
-/// a number.
+/// (commas only between groups of three digits, and only before the decimal point).
+/// Empty, non-finite or other text is not a number: `1.234,5` (a European decimal
+/// comma) and `0.5,000` could mean two different numbers, so neither is read as one.
 pub fn parse_number(cell: &str) -> Option<Number> {
     let t = cell.trim();
     if t.is_empty() {
         return None;
     }
     let text: Cow<str> = if t.contains(',') {
-        let (int_part, _) = t.split_once('.').unwrap_or((t, ""));
+        let (int_part, fraction) = t.split_once('.').unwrap_or((t, ""));
+        if fraction.contains(',') {
+            return None;
+        }
         let digits = int_part.trim_start_matches(['-', '+']);
         let groups: Vec<&str> = digits.split(',').collect();
         let grouped = groups[0].len() <= 3
@@ -2102,6 +2106,10 @@ mod tests {
         assert_eq!(parse_number("1,234.5"), Some(Number::Real(1234.5)));
         assert_eq!(parse_number("1e3"), Some(Number::Real(1000.0)));
         assert_eq!(parse_number("12,34"), None);
+        // A comma after the point: a European decimal comma or a typo, never a number.
+        assert_eq!(parse_number("1.234,5"), None);
+        assert_eq!(parse_number("0.5,000"), None);
+        assert_eq!(parse_number("1,234.5,6"), None);
         assert_eq!(parse_number(""), None);
         assert_eq!(parse_number("inf"), None);
         assert_eq!(parse_number("NaN"), None);
