@@ -40,8 +40,10 @@ pub fn export(conn: &Connection, out: &Path, replace: bool) -> Result<Exported> 
     let result = write_copy(conn, &tmp);
     match result {
         Ok(counts) => {
-            std::fs::rename(&tmp, out)
-                .with_context(|| format!("moving the export into {}", out.display()))?;
+            db::install::install(&tmp, out, db::install::Journal::Delete).map_err(|e| {
+                let _ = std::fs::remove_file(&tmp);
+                anyhow::Error::new(e).context("putting the export in place")
+            })?;
             let bytes = std::fs::metadata(out)?.len();
             Ok(Exported {
                 path: out.to_path_buf(),

@@ -519,16 +519,10 @@ pub fn build_database(path: &Path, replace: bool) -> Result<SeedCounts> {
     let result = build_at(&tmp);
     match result {
         Ok(counts) => {
-            // A stale -wal beside the old file would be replayed into the new one.
-            for suffix in ["-wal", "-shm"] {
-                let side = db::sidecar(path, suffix);
-                if side.exists() {
-                    std::fs::remove_file(&side)
-                        .with_context(|| format!("removing {}", side.display()))?;
-                }
-            }
-            std::fs::rename(&tmp, path)
-                .with_context(|| format!("moving the new database into {}", path.display()))?;
+            db::install::install(&tmp, path, db::install::Journal::Wal).map_err(|e| {
+                let _ = std::fs::remove_file(&tmp);
+                anyhow::Error::new(e).context("putting the new database in place")
+            })?;
             Ok(counts)
         }
         Err(e) => {

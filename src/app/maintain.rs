@@ -74,7 +74,38 @@ pub(super) fn check(global: &GlobalArgs) -> Result<()> {
     Ok(())
 }
 
+/// Refuses outputs that would overwrite the database being read (or its journal, WAL or
+/// shared memory) or each other, before anything is written.
+fn check_outputs(global: &GlobalArgs, args: &ExportArgs) -> Result<()> {
+    let (source, _) = database_path(global);
+    let mut outputs: Vec<(&str, &std::path::Path)> = Vec::new();
+    if let Some(out) = &args.out {
+        outputs.push(("the export", out));
+    }
+    if let Some(meta) = &args.datasette {
+        outputs.push(("the Datasette metadata", meta));
+    }
+    for (what, path) in &outputs {
+        if let Some(how) = db::install::overlaps(path, &source) {
+            bail!(UsageError(format!(
+                "{}: {what} would overwrite the database being exported ({how})",
+                path.display()
+            )));
+        }
+    }
+    if let [(_, out), (_, meta)] = outputs[..]
+        && let Some(how) = db::install::overlaps(meta, out)
+    {
+        bail!(UsageError(format!(
+            "{}: the Datasette metadata would overwrite the export ({how}); give it another name",
+            meta.display()
+        )));
+    }
+    Ok(())
+}
+
 pub(super) fn export(global: &GlobalArgs, args: &ExportArgs) -> Result<()> {
+    check_outputs(global, args)?;
     if let Some(meta) = &args.datasette
         && meta.exists()
         && !args.force
@@ -120,11 +151,29 @@ pub(super) fn export(global: &GlobalArgs, args: &ExportArgs) -> Result<()> {
             );
         }
         let text = serde_json::to_string_pretty(&document)? + "\n";
-        std::fs::write(meta, text).with_context(|| format!("writing {}", meta.display()))?;
+        write_whole(meta, text.as_bytes())
+            .with_context(|| format!("writing {}", meta.display()))?;
         rows.push(vec![
             Value::Text("datasette metadata".into()),
             Value::Text(meta.display().to_string()),
         ]);
     }
     Ok(console(global, Mode::Command).print_rows(&["item", "value"], rows)?)
+}
+
+/// Writes `bytes` to `path` whole or not at all: into a temporary file beside it, synced,
+/// then renamed over it, so a full disk or a kill never leaves half a file.
+fn write_whole(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let tmp = db::sidecar(path, &format!(".writing-{}", std::process::id()));
+    let result = (|| {
+        let mut file = std::fs::File::create(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
 }

@@ -15,6 +15,7 @@ mod open; // files peel must refuse: missing, not a database, newer, foreign
 mod parity; // one script through peel sql -f, peel sql, peel < f: the same stdout and stderr
 mod queries; // canned and saved queries: the catalogue on the seed, parameters, injection, exit codes
 mod readme; // the README executed: every `$ ...` example it shows must print what it shows
+mod replace; // replacing files with a stale journal or WAL beside them; outputs that are the source or each other
 mod seed_facts; // facts from the seed read back through the views, checked by hand
 mod share; // export, check, self-description, other clients, hostile files
 mod shell; // the shell with piped stdin: every dot-command, errors, completions scripts
