@@ -277,10 +277,42 @@ pub fn run_checks(conn: &Connection) -> Vec<Finding> {
             detail: crate::exec::sqlite_message(&e),
         },
     });
+    findings.push(definitions_finding(conn));
     for rule in RULES {
         findings.push(run_rule(conn, rule));
     }
     findings
+}
+
+/// Whether the file's tables, views, indexes and triggers are the ones peel defines: a
+/// redefined view or a constraint edited out would make every answer suspect.
+fn definitions_finding(conn: &Connection) -> Finding {
+    const CHECK: &str = "tables, views, indexes and triggers are peel's own definitions";
+    match db::definitions::differences(conn) {
+        Ok((found, own)) if found.is_empty() => Finding {
+            check: CHECK,
+            ok: true,
+            detail: if own.is_empty() {
+                "ok".into()
+            } else {
+                format!(
+                    "ok; also {} of the file's own: {}",
+                    own.len(),
+                    own.join(", ")
+                )
+            },
+        },
+        Ok((found, _)) => Finding {
+            check: CHECK,
+            ok: false,
+            detail: summarise(&found),
+        },
+        Err(e) => Finding {
+            check: CHECK,
+            ok: false,
+            detail: crate::exec::sqlite_message(&e),
+        },
+    }
 }
 
 #[cfg(test)]

@@ -58,6 +58,46 @@ pub fn export(conn: &Connection, out: &Path, replace: bool) -> Result<Exported> 
     }
 }
 
+/// Replaces the copy's views and triggers with peel's own definitions, and drops triggers
+/// peel does not make: what the export ships is peel's schema, whatever the file said.
+/// (Tables cannot be rewritten this way; a table that differs fails the checks below.)
+fn write_peels_views_and_triggers(copy: &Connection) -> Result<()> {
+    let ours = db::definitions::peel_definitions();
+    let theirs = db::definitions::definitions(copy)?;
+    let tx = copy.unchecked_transaction()?;
+    let peels = |d: &db::definitions::Definition| {
+        ours.iter()
+            .any(|o| o.kind == d.kind && o.name.eq_ignore_ascii_case(&d.name))
+    };
+    // Every trigger goes (peel's are written again below); of the views, only those
+    // peel defines: an analyst's own views travel with the file.
+    for d in theirs
+        .iter()
+        .filter(|d| d.kind == "trigger" || (d.kind == "view" && peels(d)))
+    {
+        tx.execute_batch(&format!(
+            "DROP {} IF EXISTS {}",
+            d.kind.to_uppercase(),
+            quote_identifier(&d.name)
+        ))?;
+    }
+    for d in ours
+        .iter()
+        .filter(|d| d.kind == "view" || d.kind == "trigger")
+    {
+        if let Some(sql) = &d.sql {
+            tx.execute_batch(sql)?;
+        }
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+/// `name` as a SQL identifier: in double quotes, inner ones doubled.
+pub fn quote_identifier(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
 fn write_copy(conn: &Connection, tmp: &Path) -> Result<Vec<(String, i64)>> {
     if tmp.exists() {
         std::fs::remove_file(tmp)?;
@@ -79,6 +119,7 @@ fn write_copy(conn: &Connection, tmp: &Path) -> Result<Vec<(String, i64)>> {
     // own writes below (meta), nor write anything else into the file being shipped.
     db::set_triggers(&copy, false)?;
     copy.pragma_update(None, "journal_mode", "delete")?;
+    write_peels_views_and_triggers(&copy)?;
     let tables: Vec<String> = copy
         .prepare(
             "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
@@ -88,7 +129,11 @@ fn write_copy(conn: &Connection, tmp: &Path) -> Result<Vec<(String, i64)>> {
         .collect::<rusqlite::Result<_>>()?;
     let mut counts = Vec::new();
     for t in &tables {
-        let n: i64 = copy.query_row(&format!("SELECT count(*) FROM \"{t}\""), [], |r| r.get(0))?;
+        let n: i64 = copy.query_row(
+            &format!("SELECT count(*) FROM {}", quote_identifier(t)),
+            [],
+            |r| r.get(0),
+        )?;
         counts.push((t.clone(), n));
     }
     let counts_json = serde_json::Value::Object(

@@ -18,6 +18,7 @@ pub const SCHEMA_SQL: &str = include_str!("../../schema.sql");
 /// The schema version this peel writes, kept in `PRAGMA user_version`.
 pub const SCHEMA_VERSION: i64 = 3;
 
+pub mod definitions;
 pub mod install;
 mod migrations;
 use migrations::MIGRATIONS;

@@ -211,6 +211,10 @@ fn a_migrated_file_has_the_shape_of_a_new_one() {
     let new = memory();
     create_schema(&new).unwrap();
     assert_eq!(shape(&migrated), shape(&new));
+    // And every definition reads as peel's own, so `check` passes a migrated file.
+    let (differences, own) = super::definitions::differences(&migrated).unwrap();
+    assert_eq!(differences, Vec::<String>::new());
+    assert_eq!(own, Vec::<String>::new());
 }
 
 #[test]

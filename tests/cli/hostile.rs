@@ -172,10 +172,21 @@ fn listing_and_running_queries_on_a_hostile_file_changes_nothing() {
         &["run", "compare", "officer-fte"],
         &["run", "grades", "2016"],
         &["run", "history", "durham"],
-        &["check"],
     ] {
         untouched(&db, args, 0, "");
     }
+    // check reads the file without running anything in it, and says what was changed.
+    let table = untouched(&db, &["-F", "csv", "check"], 1, "checks failed");
+    assert!(
+        table.contains("view v_improvements differs from peel's definition"),
+        "{table}"
+    );
+    assert!(
+        // One redefined view and 29 triggers of the file's own (see `hostile`).
+        table.contains("30 problems, e.g. view v_improvements differs")
+            && table.contains("trigger mark_sources_INSERT on sources is not peel's"),
+        "{table}"
+    );
     // A canned query over a view redefined to load code fails, in one line.
     untouched(
         &db,

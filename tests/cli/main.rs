@@ -21,3 +21,4 @@ mod share; // export, check, self-description, other clients, hostile files
 mod shell; // the shell with piped stdin: every dot-command, errors, completions scripts
 mod shell_pty; // the shell in a pseudo-terminal: prompts, completion, Ctrl-C, history
 mod sql; // SQL passthrough: formats, stdin, files, errors, exit codes, pipes
+mod tamper; // edited definitions: a redefined view, a NOT NULL edited out; check and export
