@@ -125,23 +125,38 @@ pub fn sqlite_message(error: &rusqlite::Error) -> String {
     }
 }
 
+/// The longest message shown, in characters: a message may quote a 50 MB cell or a
+/// 100 kB argument, and echoing it whole helps no one.
+pub const MAX_MESSAGE: usize = 1000;
+
 /// A message as one line of plain text. Messages quote file names, SQL and values from
 /// databases other people made: a line break would split the error, and an escape
 /// sequence would reach the analyst's terminal, so every control character becomes a
-/// space (runs of them one space).
+/// space (runs of them one space), bidi controls (which reorder what a terminal shows)
+/// are named (`<U+202E>`), and the message stops after [`MAX_MESSAGE`] characters.
 pub fn one_line(message: &str) -> String {
-    let mut out = String::with_capacity(message.len());
+    let mut out = String::with_capacity(message.len().min(4 * MAX_MESSAGE));
     let mut gap = false;
+    let mut shown = 0;
     for c in message.trim().chars() {
+        if shown >= MAX_MESSAGE {
+            out.push_str("… (cut)");
+            break;
+        }
         if c.is_control() {
             gap = true;
+            continue;
+        }
+        if gap {
+            out.push(' ');
+            gap = false;
+        }
+        if crate::output::safe::is_bidi_control(c) {
+            out.push_str(&format!("<U+{:04X}>", c as u32));
         } else {
-            if gap {
-                out.push(' ');
-                gap = false;
-            }
             out.push(c);
         }
+        shown += 1;
     }
     out
 }

@@ -27,7 +27,7 @@ pub(super) fn database_path(global: &GlobalArgs) -> (PathBuf, bool) {
 pub(super) fn open_database(global: &GlobalArgs, wanted: Access) -> Result<Connection> {
     let (path, explicit) = database_path(global);
     if !explicit && !path.exists() {
-        eprintln!(
+        say!(
             "peel: {} not found; building it from the embedded seed (first use)",
             path.display()
         );

@@ -33,7 +33,7 @@ pub(super) fn import_report(global: &GlobalArgs, args: &ImportReportArgs) -> Res
         if args.dry_run {
             console.print_rows(&FACT_COLUMNS, fact_rows(&imported.facts, &s.area_name))?;
         }
-        eprintln!(
+        say!(
             "peel: {} {}: {} ({}), {}: {} judgments, {} figures ({} already known), {} areas for improvement{}",
             if args.dry_run {
                 "would import"
@@ -110,11 +110,11 @@ pub(super) fn import_csv(global: &GlobalArgs, args: &ImportCsvArgs) -> Result<()
         let s = result?;
         for note in &s.notes {
             if let Some(line) = console.note(&format!("{}: {note}", s.file)) {
-                eprintln!("{line}");
+                say!("{line}");
             }
         }
         if !s.ignored_columns.is_empty() {
-            eprintln!(
+            say!(
                 "peel: note: {}: columns not used by the {}: {}",
                 s.file,
                 s.layout.name(),
@@ -128,14 +128,14 @@ pub(super) fn import_csv(global: &GlobalArgs, args: &ImportCsvArgs) -> Result<()
                 .iter()
                 .map(|(body, n)| format!("{body} ({n})"))
                 .collect();
-            eprintln!(
+            say!(
                 "peel: {}: {total} rows for bodies that are not territorial forces were not stored: {}",
                 s.file,
                 listed.join(", ")
             );
         }
         if s.incomplete_years > 0 {
-            eprintln!(
+            say!(
                 "peel: {}: {} not derived: the file lacks some of {} quarters",
                 s.file,
                 plural(s.incomplete_years, "financial-year total"),
@@ -147,7 +147,7 @@ pub(super) fn import_csv(global: &GlobalArgs, args: &ImportCsvArgs) -> Result<()
             );
         }
         if s.layout == import::bulk::Layout::HomeOffice && s.without_population > 0 {
-            eprintln!(
+            say!(
                 "peel: {}: {} no rate per 1,000: no population figure for the area",
                 s.file,
                 if s.without_population == 1 {
@@ -186,7 +186,7 @@ pub(super) fn import_csv(global: &GlobalArgs, args: &ImportCsvArgs) -> Result<()
                 abbreviated_list(&s.periods_created)
             ));
         }
-        eprintln!(
+        say!(
             "peel: {} {} ({}): {}{}",
             if args.dry_run {
                 "would import"
@@ -308,10 +308,10 @@ pub(super) fn import_grades(global: &GlobalArgs, args: &ImportGradesArgs) -> Res
         let s = import::grades::import_grades_file(&mut conn, file, &options, args.dry_run)?;
         for note in &s.notes {
             if let Some(line) = console.note(&format!("{}: {note}", s.file)) {
-                eprintln!("{line}");
+                say!("{line}");
             }
         }
-        eprintln!("peel: {}", grade_summary_line(&s, args.dry_run));
+        say!("peel: {}", grade_summary_line(&s, args.dry_run));
     }
     Ok(())
 }
@@ -372,7 +372,7 @@ fn import_series(
     let imported =
         import::import_series_file(conn, file, args.replace, args.create_metrics, args.dry_run)?;
     let s = &imported.summary;
-    eprintln!(
+    say!(
         "peel: {} {} (series layout): {}, {}, {} already held, {} replaced; {} and {} created; rates per 1,000 derived again: {}",
         if args.dry_run {
             "would import"

@@ -21,7 +21,7 @@ pub(super) fn init(global: &GlobalArgs, args: &InitArgs) -> Result<()> {
         .into());
     }
     let counts = seed::build_database(&path, args.force)?;
-    eprintln!(
+    say!(
         "peel: built {} ({} areas, {} judgments, {} figures, {} sources)",
         path.display(),
         counts.areas,
@@ -66,7 +66,7 @@ pub(super) fn check(global: &GlobalArgs) -> Result<()> {
             names.join("; ")
         );
     }
-    eprintln!(
+    say!(
         "peel: {}: all {} checks passed",
         path.display(),
         findings.len()
@@ -145,7 +145,7 @@ pub(super) fn export(global: &GlobalArgs, args: &ExportArgs) -> Result<()> {
     if let Some(meta) = &args.datasette {
         let (document, skipped) = crate::datasette::metadata(&conn, &db_name)?;
         for query in skipped {
-            eprintln!(
+            say!(
                 "peel: note: left out of the Datasette metadata: {}",
                 one_line(&query)
             );

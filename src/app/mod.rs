@@ -15,6 +15,15 @@ use crate::queries::QueryError;
 
 pub use crate::error::{ScriptFailed, UsageError};
 
+/// Writes a line to stderr as every diagnostic is written: one line, controls and bidi
+/// controls made visible, capped ([`crate::exec::one_line`]), because it may quote file
+/// names, header cells or area names from files someone else made.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        eprintln!("{}", $crate::exec::one_line(&format!($($arg)*)))
+    };
+}
+
 mod database;
 mod import;
 mod maintain;
@@ -229,5 +238,17 @@ mod tests {
     fn messages_become_one_line_without_control_characters() {
         assert_eq!(one_line(" a\nb\r\n\x1b[31mc\t\x07 "), "a b [31mc");
         assert_eq!(one_line("plain"), "plain");
+        assert_eq!(one_line("x\u{202e}doog"), "x<U+202E>doog");
+        let long = "y".repeat(100_000);
+        let shown = one_line(&format!("bad value: {long}"));
+        assert_eq!(
+            shown.chars().count(),
+            crate::exec::MAX_MESSAGE + "… (cut)".len() - 2
+        );
+        assert!(
+            shown.ends_with("y… (cut)"),
+            "{}",
+            &shown[shown.len() - 20..]
+        );
     }
 }

@@ -43,7 +43,7 @@ impl<W: Write> TerminalSafe<W> {
             }
             match b {
                 b'\n' | b'\t' => out.push(b),
-                0x1b | 0xc2 => {
+                0x1b | 0xc2 | 0xe2 | 0xd8 => {
                     self.pending.push(b);
                 }
                 0x00..=0x1f | 0x7f => caret(b, out),
@@ -70,6 +70,38 @@ impl<W: Write> TerminalSafe<W> {
                 }
                 self.pending.clear();
             }
+            // U+061C (D8 9C) and the bidi controls U+200E/F, U+202A-E, U+2066-9 (E2 ..):
+            // they reorder what the terminal shows, so they are shown as their names.
+            Some(0xd8) | Some(0xe2) => {
+                let bidi = match (p[0], p.get(1), p.get(2)) {
+                    (0xd8, Some(0x9c), _) => Some(Some(0x061c)),
+                    (0xe2, Some(0x80 | 0x81), None) => None,
+                    (0xe2, Some(0x80), Some(&c @ (0x8e | 0x8f | 0xaa..=0xae))) => {
+                        Some(Some(0x2000 + (u32::from(c) - 0x80)))
+                    }
+                    (0xe2, Some(0x81), Some(&c @ 0xa6..=0xa9)) => {
+                        Some(Some(0x2040 + (u32::from(c) - 0x80)))
+                    }
+                    _ => Some(None),
+                };
+                match bidi {
+                    // Still one of them in the making: wait for the next byte.
+                    None => {}
+                    Some(Some(code)) => {
+                        out.extend_from_slice(format!("<U+{code:04X}>").as_bytes());
+                        self.pending.clear();
+                    }
+                    // Not one of them: what came before the last byte is ordinary text;
+                    // the last byte starts over, as it may itself be special.
+                    Some(None) => {
+                        let (last, before) = p.split_last().expect("pending holds bytes");
+                        let last = *last;
+                        out.extend_from_slice(before);
+                        self.pending.clear();
+                        self.filter(&[last], out);
+                    }
+                }
+            }
             Some(0x1b) => {
                 let body = &p[1..];
                 let params = body.get(1..).unwrap_or(&[]);
@@ -77,9 +109,10 @@ impl<W: Write> TerminalSafe<W> {
                 let numeric = |c: &u8| c.is_ascii_digit() || *c == b';';
                 if csi
                     && params.last() == Some(&b'm')
-                    && params[..params.len() - 1].iter().all(numeric)
+                    && PEELS_SGR.contains(&&params[..params.len() - 1])
                 {
-                    // Complete colour code: peel's chart, or harmless.
+                    // One of the chart's own colour codes. Any other (conceal, reverse,
+                    // a colour that could make "Inadequate" read as "Good") is text.
                     out.extend_from_slice(p);
                     self.pending.clear();
                 } else if csi && params.iter().all(numeric) && p.len() < MAX_SGR {
@@ -108,6 +141,44 @@ impl<W: Write> TerminalSafe<W> {
             None => {}
         }
     }
+}
+
+/// The SGR parameters the chart writes (`ESC[36m`, `ESC[1m`, `ESC[0m`); no others pass.
+const PEELS_SGR: [&[u8]; 3] = [b"36", b"1", b"0"];
+
+/// Characters that change the order in which a terminal shows the text around them.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Untrusted text (a file name, a header cell, an area name from a file, a value) as it
+/// may be shown in a diagnostic or a terminal cell: control characters as `^[`, `^G`,
+/// C1 controls as `\u{9b}`, bidi controls as `<U+202E>`, and at most `max_chars`
+/// characters (then `…` and how many more), so a 50 MB cell is never echoed whole.
+pub fn visible(text: &str, max_chars: usize) -> String {
+    let mut out = String::new();
+    let mut shown = 0;
+    for (i, c) in text.chars().enumerate() {
+        if shown >= max_chars {
+            let rest = text.chars().count() - i;
+            out.push_str(&format!("… ({rest} more characters)"));
+            break;
+        }
+        match c {
+            '\u{7f}' => out.push_str("^?"),
+            c if (c as u32) < 0x20 => {
+                out.push('^');
+                out.push(char::from(c as u8 + 0x40));
+            }
+            c if ('\u{80}'..='\u{9f}').contains(&c) => {
+                out.push_str(&format!("\\u{{{:x}}}", c as u32))
+            }
+            c if is_bidi_control(c) => out.push_str(&format!("<U+{:04X}>", c as u32)),
+            c => out.push(c),
+        }
+        shown += 1;
+    }
+    out
 }
 
 /// `^@` .. `^_` for C0 controls, `^?` for DEL.
@@ -186,6 +257,40 @@ mod tests {
     }
 
     #[test]
+    fn only_the_charts_own_colours_pass_and_bidi_controls_are_named() {
+        // SGR 8 conceals: "Inadequate" would read as nothing at all.
+        assert_eq!(
+            safe(&[b"\x1b[8mInadequate\x1b[0m"]),
+            "^[[8mInadequate\x1b[0m"
+        );
+        assert_eq!(safe(&[b"\x1b[31;1mX"]), "^[[31;1mX");
+        // Right-to-left override: "Good" typed backwards would show as "dooG" reversed.
+        let text = "a\u{202e}b\u{2066}c\u{200f}d\u{61c}e \u{2014} \u{20ac}";
+        assert_eq!(
+            safe(&[text.as_bytes()]),
+            "a<U+202E>b<U+2066>c<U+200F>d<U+061C>e \u{2014} \u{20ac}"
+        );
+        let bytes = text.as_bytes();
+        for cut in 1..bytes.len() {
+            assert_eq!(
+                safe(&[&bytes[..cut], &bytes[cut..]]),
+                safe(&[bytes]),
+                "cut at {cut}"
+            );
+        }
+    }
+
+    #[test]
+    fn visible_text_names_controls_and_is_capped() {
+        assert_eq!(
+            visible("x\x1b]0;title\x07\u{202e}y\u{9b}", 100),
+            "x^[]0;title^G<U+202E>y\\u{9b}"
+        );
+        assert_eq!(visible("abcdef", 3), "abc… (3 more characters)");
+        assert_eq!(visible("abc", 3), "abc");
+    }
+
+    #[test]
     fn files_and_pipes_get_every_byte() {
         let mut out = Vec::new();
         {
@@ -224,9 +329,7 @@ mod tests {
                         let params = whole[i + 1..].iter().position(|&c| c == b'm');
                         let ok = whole.get(i + 1) == Some(&b'[')
                             && params.is_some_and(|end| {
-                                whole[i + 2..i + 1 + end]
-                                    .iter()
-                                    .all(|c| c.is_ascii_digit() || *c == b';')
+                                PEELS_SGR.contains(&&whole[i + 2..i + 1 + end])
                             });
                         proptest::prop_assert!(ok, "escape at {} in {:?}", i, whole);
                     }
