@@ -157,9 +157,8 @@ pub fn is_bidi_control(c: char) -> bool {
 /// characters (then `…` and how many more), so a 50 MB cell is never echoed whole.
 pub fn visible(text: &str, max_chars: usize) -> String {
     let mut out = String::new();
-    let mut shown = 0;
     for (i, c) in text.chars().enumerate() {
-        if shown >= max_chars {
+        if i >= max_chars {
             let rest = text.chars().count() - i;
             out.push_str(&format!("… ({rest} more characters)"));
             break;
@@ -176,7 +175,6 @@ pub fn visible(text: &str, max_chars: usize) -> String {
             c if is_bidi_control(c) => out.push_str(&format!("<U+{:04X}>", c as u32)),
             c => out.push(c),
         }
-        shown += 1;
     }
     out
 }
