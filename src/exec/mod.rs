@@ -12,6 +12,8 @@ use rusqlite::{Batch, Connection, ToSql, fallible_iterator::FallibleIterator};
 use crate::output::RowSink;
 use crate::value::Value;
 
+mod split;
+
 /// True when `sql` ends a complete statement (or several): SQLite's own rule, so
 /// semicolons inside strings, comments and `CREATE TRIGGER ... END;` are handled.
 pub fn is_complete(sql: &str) -> bool {
@@ -39,16 +41,14 @@ pub fn split_statements(sql: &str) -> Vec<Chunk<'_>> {
     let mut chunks = Vec::new();
     let mut start = 0;
     let mut line = 1;
-    for (i, _) in sql.match_indices(';') {
+    for i in split::statement_ends(sql) {
         let candidate = &sql[start..=i];
-        if is_complete(candidate) {
-            chunks.push(Chunk {
-                text: candidate,
-                line: line + leading_newlines(candidate),
-            });
-            line += candidate.matches('\n').count();
-            start = i + 1;
-        }
+        chunks.push(Chunk {
+            text: candidate,
+            line: line + leading_newlines(candidate),
+        });
+        line += candidate.matches('\n').count();
+        start = i + 1;
     }
     let rest = &sql[start..];
     if !rest.is_empty() {
