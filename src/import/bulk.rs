@@ -994,6 +994,18 @@ pub fn import_csv_file(
         message: e.to_string(),
     })?;
     let sha = sha256_of_file(path).map_err(read_error)?;
+    let mut start = Vec::new();
+    File::open(path)
+        .and_then(|f| std::io::Read::read_to_end(&mut std::io::Read::take(f, 4096), &mut start))
+        .map_err(read_error)?;
+    if let Some(message) = super::foreign_encoding(&start) {
+        return Err(CsvError {
+            file: file.clone(),
+            line: Some(1),
+            column: None,
+            message,
+        });
+    }
     let handle = File::open(path).map_err(read_error)?;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
@@ -1015,6 +1027,14 @@ pub fn import_csv_file(
             .collect(),
         Err(e) => return Err(csv_error(&file, e)),
     };
+    if let Some(message) = super::duplicate_column(&header) {
+        return Err(CsvError {
+            file: file.clone(),
+            line: Some(1),
+            column: None,
+            message,
+        });
+    }
     if header.iter().all(String::is_empty) {
         return Err(CsvError {
             file: file.clone(),

@@ -49,6 +49,53 @@ pub fn read_bounded(path: &Path) -> std::result::Result<Vec<u8>, String> {
     Ok(bytes)
 }
 
+/// Why a file's bytes are not UTF-8 CSV at all, judged from their start: a byte order
+/// mark or NUL bytes of UTF-16 or UTF-32 (a spreadsheet's "Unicode text" export). Said
+/// first, so the user is not told the header lacks columns it has.
+pub fn foreign_encoding(start: &[u8]) -> Option<String> {
+    let saved_as = "save the sheet as \"CSV UTF-8\"";
+    if start.starts_with(&[0xFF, 0xFE, 0x00, 0x00]) || start.starts_with(&[0x00, 0x00, 0xFE, 0xFF])
+    {
+        return Some(format!(
+            "is UTF-32 text (byte order mark found), not UTF-8; {saved_as}"
+        ));
+    }
+    if start.starts_with(&[0xFF, 0xFE]) {
+        return Some(format!(
+            "is UTF-16 little-endian text (byte order mark FF FE), not UTF-8; {saved_as}"
+        ));
+    }
+    if start.starts_with(&[0xFE, 0xFF]) {
+        return Some(format!(
+            "is UTF-16 big-endian text (byte order mark FE FF), not UTF-8; {saved_as}"
+        ));
+    }
+    crate::report::decode::utf16_without_bom(start).map(|which| {
+        format!("looks like UTF-16 {which} text (NUL in every other byte), not UTF-8; {saved_as}")
+    })
+}
+
+/// The first column name a header holds twice (compared trimmed and ignoring case, as
+/// the importers read names), as a message naming both positions: with two `value`
+/// columns, one would be used silently.
+pub fn duplicate_column(header: &[String]) -> Option<String> {
+    let key = |h: &String| h.trim().trim_start_matches('\u{feff}').to_lowercase();
+    for (i, a) in header.iter().enumerate() {
+        if key(a).is_empty() {
+            continue;
+        }
+        if let Some(j) = header[i + 1..].iter().position(|b| key(b) == key(a)) {
+            return Some(format!(
+                "column {} appears twice (columns {} and {}); each column must be named once",
+                crate::output::safe::visible(a.trim(), 60),
+                i + 1,
+                i + j + 2
+            ));
+        }
+    }
+    None
+}
+
 /// Whether a CSV file has the series layout ([`series`]): its first line after `#`
 /// comments is that layout's header. Reads at most the first 64 KiB.
 pub fn is_series_file(path: &Path) -> std::io::Result<bool> {
@@ -63,6 +110,9 @@ pub fn is_series_file(path: &Path) -> std::io::Result<bool> {
         .find(|l| !l.starts_with('#'))
         .unwrap_or_default()
         .trim_start_matches('\u{feff}');
+    if foreign_encoding(&head).is_some() {
+        return Ok(false);
+    }
     let columns: Vec<String> = header.split(',').map(str::to_string).collect();
     Ok(series::is_series_header(&columns))
 }
@@ -199,5 +249,47 @@ mod tests {
             sha256_hex(b"abc"),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
+    }
+}
+
+#[cfg(test)]
+mod header_tests {
+    use super::*;
+
+    #[test]
+    fn utf16_and_utf32_are_named_before_anything_else() {
+        let utf16: Vec<u8> = "area,period\n"
+            .encode_utf16()
+            .flat_map(|u| u.to_le_bytes())
+            .collect();
+        assert!(
+            foreign_encoding(&utf16)
+                .unwrap()
+                .contains("UTF-16 little-endian")
+        );
+        let with_bom = [&[0xFF, 0xFE][..], &utf16].concat();
+        assert!(
+            foreign_encoding(&with_bom)
+                .unwrap()
+                .contains("byte order mark FF FE")
+        );
+        assert_eq!(foreign_encoding(b"area,period\n"), None);
+    }
+
+    #[test]
+    fn a_column_named_twice_is_named() {
+        let header: Vec<String> = ["area", "Value", "period", " value "]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(
+            duplicate_column(&header).as_deref(),
+            Some("column Value appears twice (columns 2 and 4); each column must be named once")
+        );
+        let fine: Vec<String> = ["area", "value", "", ""]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(duplicate_column(&fine), None);
     }
 }

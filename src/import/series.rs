@@ -113,6 +113,9 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<SeriesRow>, SeriesError> {
         column,
         message,
     };
+    if let Some(message) = super::foreign_encoding(bytes) {
+        return Err(fail(1, None, message));
+    }
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let line = 1 + bytes[..e.valid_up_to()]
             .iter()
@@ -133,6 +136,9 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<SeriesRow>, SeriesError> {
         .iter()
         .map(str::to_string)
         .collect();
+    if let Some(message) = super::duplicate_column(&header) {
+        return Err(fail(skipped + 1, None, message));
+    }
     if !is_series_header(&header) {
         return Err(fail(
             skipped + 1,

@@ -85,7 +85,7 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<&str, ParseError> {
 }
 
 /// Detects BOM-less UTF-16: many NULs, nearly all at the same parity.
-fn utf16_without_bom(bytes: &[u8]) -> Option<&'static str> {
+pub(crate) fn utf16_without_bom(bytes: &[u8]) -> Option<&'static str> {
     let sample = bytes.get(..SAMPLE).unwrap_or(bytes);
     if sample.len() < 4 {
         return None;

@@ -20,7 +20,7 @@
 //! markers removed, single spaces. That is what makes a curly-quoted and a
 //! straight-quoted extraction of the same report yield identical facts.
 
-mod decode;
+pub(crate) mod decode;
 mod figures;
 mod normalize;
 mod structure;

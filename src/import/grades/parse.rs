@@ -351,6 +351,13 @@ pub fn note_says_carried_over(note: &str) -> bool {
 
 /// Reads a grades file. `bytes` must be UTF-8.
 pub fn parse(bytes: &[u8]) -> Result<GradeFile, ParseError> {
+    if let Some(message) = super::super::foreign_encoding(bytes) {
+        return Err(ParseError {
+            line: 1,
+            column: None,
+            message,
+        });
+    }
     let text = std::str::from_utf8(bytes).map_err(|e| ParseError {
         line: 1 + bytes[..e.valid_up_to()]
             .iter()
@@ -378,6 +385,13 @@ pub fn parse(bytes: &[u8]) -> Result<GradeFile, ParseError> {
         .map(|h| h.trim().to_ascii_lowercase())
         .collect();
     let header_line = skipped + 1;
+    if let Some(message) = super::super::duplicate_column(&header) {
+        return Err(ParseError {
+            line: header_line,
+            column: None,
+            message,
+        });
+    }
     let layout = layout_of(&header).map_err(|message| ParseError {
         line: header_line,
         column: None,
