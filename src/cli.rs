@@ -58,14 +58,29 @@ error.";
 
 const SAVE_AFTER_HELP: &str = "\
 The query is stored in the database file (table saved_queries), so it travels with
-the file. It must prepare, only read, and use only :named parameters. Its parameters
-are text, in order of first use, each required unless the SQL has a line
-  -- default :name = value
-A text value compares as a number with a number column (year = :year works);
-elsewhere write CAST(:x AS INTEGER). SQL that starts with a comment needs `--`
-before it, as below. A saved query cannot take the name of a canned one.
+the file. It must prepare, only read, and use only :named parameters, which come in
+order of first use.
 
-Example:
+A parameter is text, compared as given, unless its kind is declared: then its
+argument is resolved and bound exactly as a canned query's (`cambs` binds
+E23000023). --param force=force writes the line
+  -- param :force force
+at the top of the SQL; the same line typed in the SQL works alike (in a file, or in
+the shell inside the statement .save keeps). Kinds: force, area, region, metric, period, year, grade, pillar,
+area-kind, text. A period is resolved among the periods of the declared metric, a
+grade on the scale of the declared year; with several, say which: period:METRIC,
+grade:YEAR. Each parameter is required unless the SQL has a line
+  -- default :name = value
+(the value is resolved as if typed). A text value compares as a number with a
+number column (year = :year works); elsewhere write CAST(:x AS INTEGER). SQL that
+starts with a comment needs `--` before it, as below. A saved query cannot take the
+name of a canned one.
+
+Examples:
+  peel save force-pillar --param force=force --param pillar=pillar \\
+    \"SELECT year, grade FROM v_judgments
+     WHERE area_code = :force AND pillar = :pillar AND level = 'pillar' ORDER BY year\"
+  peel run force-pillar cambs efficiency
   peel save graded-effectiveness --description \"Forces given GRADE for effectiveness in YEAR\" -- \\
     \"-- default :grade = Good
      SELECT area_name FROM v_judgments WHERE year = CAST(:year AS INTEGER)
@@ -389,6 +404,12 @@ pub struct SaveArgs {
     /// Overwrite a saved query of the same name
     #[arg(long)]
     pub replace: bool,
+
+    /// Declare a parameter's kind, so its argument is resolved as a canned query's is
+    /// (force, area, region, metric, period[:METRIC], year, grade[:YEAR], pillar,
+    /// area-kind, text); repeat for each parameter
+    #[arg(long = "param", short = 'p', value_name = "NAME=KIND")]
+    pub params: Vec<String>,
 }
 
 /// Arguments of `peel export`.

@@ -122,7 +122,7 @@ pub fn metadata(conn: &Connection, db_name: &str) -> Result<(Value, Vec<String>)
 
 /// What to type for a parameter in Datasette, where names are not resolved.
 fn datasette_help(p: &Param) -> String {
-    let what = match p.kind {
+    let what = match &p.kind {
         Kind::Force | Kind::Area | Kind::Region => "an ONS code such as E23000023",
         Kind::Metric => "a metric code such as officer-fte",
         Kind::Period { .. } => "a period label such as 'as at 31 March 2015'",
@@ -156,11 +156,16 @@ fn adapt_sql(sql: &str, params: &[Param]) -> String {
     rewrite_parameters(sql, &mut |name| {
         let p = params.iter().find(|p| p.name == name)?;
         let blank_is_null = format!("nullif(:{name}, '')");
-        let value = match (&p.default, p.kind) {
+        let value = match (&p.default, &p.kind) {
             (Fallback::Value(v), _) => {
                 format!("coalesce({blank_is_null}, '{}')", v.replace('\'', "''"))
             }
-            (Fallback::Latest, Kind::Period { metric }) => format!(
+            (
+                Fallback::Latest,
+                Kind::Period {
+                    metric: Some(metric),
+                },
+            ) => format!(
                 "coalesce({blank_is_null}, (SELECT period_label FROM v_metric_values \
                  WHERE metric_code = :{metric} ORDER BY period_end DESC LIMIT 1))"
             ),
@@ -169,7 +174,7 @@ fn adapt_sql(sql: &str, params: &[Param]) -> String {
             }
             _ => blank_is_null,
         };
-        Some(match p.kind {
+        Some(match &p.kind {
             Kind::Year => format!("CAST({value} AS INTEGER)"),
             _ => value,
         })

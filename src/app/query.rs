@@ -73,7 +73,14 @@ pub(super) fn save_query(global: &GlobalArgs, args: &SaveArgs) -> Result<()> {
         )),
     };
     let conn = open_database(global, Access::ReadWrite)?;
-    let saved = queries::save(&conn, &args.name, &args.description, &sql, args.replace)?;
+    let saved = queries::save_with_kinds(
+        &conn,
+        &args.name,
+        &args.description,
+        &sql,
+        &args.params,
+        args.replace,
+    )?;
     let query = queries::find(&conn, &saved.name)?;
     eprintln!(
         "peel: saved {}; run it with `peel run {}`",

@@ -12,6 +12,7 @@
 //! any [`RowSink`], [`save`], [`unsave`], [`complete_names`], [`complete_argument`].
 
 mod catalogue;
+mod declare;
 mod params;
 mod saved;
 
@@ -27,11 +28,13 @@ use crate::value::Value;
 
 pub use catalogue::CATALOGUE;
 pub use params::{Binding, parse_args};
-pub use saved::{SavedQuery, default_declarations, load_saved, save, unsave};
+pub use saved::{SavedQuery, default_declarations, load_saved, save, save_with_kinds, unsave};
 
-/// What a parameter accepts, and so how its argument is resolved.
+/// What a parameter accepts, and so how its argument is resolved. `S` names another
+/// parameter: `&'static str` in the catalogue, `String` for a query ready to run (a saved
+/// query's names come from its SQL).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub enum Kind<S = &'static str> {
     /// One of the 43 forces; binds its ONS code.
     Force,
     /// Any area, a force preferred on a tie (`West Midlands`); binds its ONS code.
@@ -41,30 +44,31 @@ pub enum Kind {
     /// A metric; binds its code.
     Metric,
     /// A period; binds its label. Resolved among the periods with figures for the metric
-    /// given by the named parameter first.
+    /// given by the named parameter first (among every period when there is none).
     Period {
         /// The parameter holding the metric.
-        metric: &'static str,
+        metric: Option<S>,
     },
     /// A PEEL year (`2016`, `2018/19`); binds the integer year.
     Year,
     /// A grade on the scale of the year given by the named parameter (any scale when
-    /// that parameter is NULL); binds the grade's name.
+    /// there is none, or it is NULL); binds the grade's name.
     Grade {
         /// The parameter holding the year.
-        year: &'static str,
+        year: Option<S>,
     },
     /// `effectiveness`, `efficiency` or `legitimacy`; binds the name.
     Pillar,
     /// `force`, `region`, `country` or `all`; binds the word.
     AreaKind,
-    /// Any text, bound as typed (saved queries' parameters, searches).
+    /// Any text, bound as typed (searches, and saved queries' parameters of no declared
+    /// kind).
     Text,
 }
 
-impl Kind {
+impl<S: AsRef<str>> Kind<S> {
     /// The word used for the kind in messages.
-    pub fn noun(self) -> &'static str {
+    pub fn noun(&self) -> &'static str {
         match self {
             Kind::Force => "force",
             Kind::Area => "area",
@@ -76,6 +80,38 @@ impl Kind {
             Kind::Pillar => "pillar",
             Kind::AreaKind => "area kind",
             Kind::Text => "text",
+        }
+    }
+
+    /// The parameter whose value narrows this one's candidates, which is therefore
+    /// resolved first.
+    pub fn depends_on(&self) -> Option<&str> {
+        match self {
+            Kind::Period { metric: Some(m) } => Some(m.as_ref()),
+            Kind::Grade { year: Some(y) } => Some(y.as_ref()),
+            _ => None,
+        }
+    }
+}
+
+impl Kind {
+    /// The same kind naming its parameter with an owned string.
+    pub fn owned(self) -> Kind<String> {
+        match self {
+            Kind::Force => Kind::Force,
+            Kind::Area => Kind::Area,
+            Kind::Region => Kind::Region,
+            Kind::Metric => Kind::Metric,
+            Kind::Period { metric } => Kind::Period {
+                metric: metric.map(str::to_string),
+            },
+            Kind::Year => Kind::Year,
+            Kind::Grade { year } => Kind::Grade {
+                year: year.map(str::to_string),
+            },
+            Kind::Pillar => Kind::Pillar,
+            Kind::AreaKind => Kind::AreaKind,
+            Kind::Text => Kind::Text,
         }
     }
 }
@@ -239,7 +275,7 @@ pub struct Param {
     /// The name, without the sigil.
     pub name: String,
     /// What it accepts.
-    pub kind: Kind,
+    pub kind: Kind<String>,
     /// What it is when omitted.
     pub default: Fallback<String>,
     /// One line of help.
@@ -284,6 +320,8 @@ pub struct Query {
     shapes: Vec<Shape>,
     example: String,
     results: Vec<String>,
+    /// Parameters of a saved query with no declared kind, bound as text.
+    untyped: Vec<String>,
 }
 
 impl Query {
@@ -297,7 +335,7 @@ impl Query {
                 .iter()
                 .map(|p| Param {
                     name: p.name.into(),
-                    kind: p.kind,
+                    kind: p.kind.owned(),
                     default: match &p.default {
                         Fallback::Required => Fallback::Required,
                         Fallback::All => Fallback::All,
@@ -312,6 +350,7 @@ impl Query {
             shapes: c.shapes.to_vec(),
             example: c.example.into(),
             results: c.results.iter().map(|r| r.to_string()).collect(),
+            untyped: Vec::new(),
         }
     }
 
@@ -581,12 +620,64 @@ pub fn prepare_with(
     if coverage && !query.notes.is_empty() {
         notes.extend(run_notes(conn, &query.notes, &params)?);
     }
+    if coverage && !query.untyped.is_empty() {
+        notes.extend(untyped_note(conn, &query, &bindings, &params));
+    }
     Ok(Call {
         query,
         params,
         bindings,
         notes,
     })
+}
+
+/// For a saved query that finds no rows while some parameters have no declared kind:
+/// what those were compared with and how to declare them. `force = 'cambs'` matches
+/// nothing, silently, and an empty result cannot tell a wrong type from a true empty.
+/// Finding out runs the query first, stopping at its first row, so an empty one runs
+/// twice; callers that will not show notes skip this (see [`prepare_with`]).
+fn untyped_note(
+    conn: &Connection,
+    query: &Query,
+    bindings: &[Binding],
+    params: &Params,
+) -> Option<String> {
+    if has_rows(conn, &query.sql, params)? {
+        return None;
+    }
+    let values: Vec<(String, String)> = bindings
+        .iter()
+        .filter(|b| query.untyped.contains(&b.name))
+        .map(|b| (b.name.clone(), b.value.to_text().unwrap_or_default()))
+        .collect();
+    (!values.is_empty()).then(|| declare::untyped_note(&values))
+}
+
+/// Whether any statement of `sql` gives a row; `None` when running fails, which the real
+/// run will report.
+fn has_rows(conn: &Connection, sql: &str, params: &Params) -> Option<bool> {
+    struct First(bool);
+    impl RowSink for First {
+        fn begin(&mut self, _: &[String]) -> io::Result<()> {
+            Ok(())
+        }
+        fn row(&mut self, _: &[Value]) -> io::Result<()> {
+            self.0 = true;
+            // An error is the only way to stop a script early; it is recognised by the
+            // flag, not by its text.
+            Err(io::Error::other("first row found"))
+        }
+        fn end(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut sink = First(false);
+    let ran = exec::run_script(conn, sql, params, Policy { read_only: true }, &mut sink);
+    match (sink.0, ran) {
+        (true, _) => Some(true),
+        (false, Ok(_)) => Some(false),
+        (false, Err(_)) => None,
+    }
 }
 
 /// Runs a notes script and collects the text of its rows.

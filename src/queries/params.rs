@@ -97,15 +97,6 @@ pub fn parse_args(query: &Query, args: &[String]) -> Result<Vec<Option<String>>,
     Ok(slots)
 }
 
-/// Parameters whose candidates depend on another parameter are resolved after it.
-fn depends_on(kind: Kind) -> Option<&'static str> {
-    match kind {
-        Kind::Period { metric } => Some(metric),
-        Kind::Grade { year } => Some(year),
-        _ => None,
-    }
-}
-
 /// Binds every parameter of `query` from `args`: the values keyed `:name`, how each was
 /// bound, and notes for stderr.
 pub(super) fn bind(
@@ -124,9 +115,9 @@ pub(super) fn bind(
         }
     }
     let mut order: Vec<usize> = (0..query.params.len())
-        .filter(|&i| depends_on(query.params[i].kind).is_none())
+        .filter(|&i| query.params[i].kind.depends_on().is_none())
         .collect();
-    order.extend((0..query.params.len()).filter(|&i| depends_on(query.params[i].kind).is_some()));
+    order.extend((0..query.params.len()).filter(|&i| query.params[i].kind.depends_on().is_some()));
 
     let mut bound: Vec<Option<Binding>> = vec![None; query.params.len()];
     let mut notes = Vec::new();
@@ -140,7 +131,7 @@ pub(super) fn bind(
                 .and_then(|j| bound[j].as_ref())
                 .map_or(Value::Null, |b| b.value.clone())
         };
-        let context = depends_on(p.kind).map(other).unwrap_or(Value::Null);
+        let context = p.kind.depends_on().map(other).unwrap_or(Value::Null);
         let (value, shown, note) = match (&slots[i], &p.default) {
             (Some(input), _) => resolve_one(conn, p, input, &context, true),
             (None, Fallback::Value(v)) => resolve_one(conn, p, v, &context, false),
@@ -190,10 +181,10 @@ fn resolve_one(
     typed: bool,
 ) -> Resolution {
     let fail = |e: ResolveError| e.to_string();
-    match p.kind {
+    match &p.kind {
         Kind::Text => Ok((Value::Text(input.to_string()), input.to_string(), None)),
         Kind::Force | Kind::Area | Kind::Region => {
-            let (list, hint) = match p.kind {
+            let (list, hint) = match &p.kind {
                 Kind::Force => (
                     resolve::load_areas(conn, &["force"]),
                     "list them with `peel run forces`",
@@ -339,7 +330,7 @@ fn resolve_one(
 /// PEEL year with grades. When there is none the parameter is NULL, the query finds no
 /// rows, and a note says why.
 fn latest(conn: &Connection, p: &Param, context: &Value) -> Resolution {
-    match p.kind {
+    match &p.kind {
         Kind::Period { .. } => {
             let metric = context.to_text();
             let periods = resolve::load_periods(conn, metric.as_deref()).map_err(sql_error)?;
@@ -405,7 +396,7 @@ pub(super) fn complete(
     {
         let key_norm = key.to_lowercase().replace('-', "_");
         return match query.params.iter().find(|p| p.name == key_norm) {
-            Some(p) => values_of(conn, p.kind)
+            Some(p) => values_of(conn, &p.kind)
                 .into_iter()
                 .filter(|v| starts_with_ci(v, value))
                 .map(|v| format!("{key}={v}"))
@@ -416,7 +407,7 @@ pub(super) fn complete(
     let mut out: Vec<String> = Vec::new();
     if let Some(i) = slots.iter().position(Option::is_none) {
         out.extend(
-            values_of(conn, query.params[i].kind)
+            values_of(conn, &query.params[i].kind)
                 .into_iter()
                 .filter(|v| starts_with_ci(v, partial)),
         );
@@ -435,7 +426,7 @@ fn starts_with_ci(text: &str, prefix: &str) -> bool {
 }
 
 /// Every value a kind of parameter takes, as people would type it.
-fn values_of(conn: &Connection, kind: Kind) -> Vec<String> {
+fn values_of(conn: &Connection, kind: &Kind<String>) -> Vec<String> {
     let sql = match kind {
         Kind::Force => "SELECT slug FROM areas WHERE kind = 'force' ORDER BY slug",
         Kind::Area => "SELECT slug FROM areas ORDER BY kind <> 'force', slug",

@@ -1,11 +1,14 @@
 //! Analysts' own queries, kept in the database file's `saved_queries` table so they travel
 //! with it. A saved query is checked when saved and again whenever it is loaded (a file
 //! may come from someone else): every statement must prepare, only read, and use only
-//! `:named` parameters. Its parameters are text, in order of first use; each is required
-//! unless the SQL declares a default with a comment line `-- default :name = value`.
+//! `:named` parameters, and its declarations must be well formed. Its parameters come in
+//! order of first use; each is text unless the SQL declares its kind with a comment line
+//! `-- param :name KIND` (see [`super::declare`]), and required unless the SQL declares a
+//! default with a comment line `-- default :name = value`.
 
 use rusqlite::{Batch, Connection, OptionalExtension, fallible_iterator::FallibleIterator, params};
 
+use super::declare::{self, UNDECLARED_HELP};
 use super::{Fallback, Kind, Origin, Param, Query, QueryError, Shape, canned};
 use crate::exec;
 
@@ -27,9 +30,12 @@ pub struct SavedQuery {
 impl SavedQuery {
     /// The query ready to prepare; fails when its SQL no longer passes the checks.
     pub(super) fn to_query(&self, conn: &Connection) -> Result<Query, QueryError> {
-        let names = analyse(conn, &self.sql)
-            .map_err(|e| prefixed(&format!("saved query {}", self.name), e))?;
+        let what = format!("saved query {}", self.name);
+        let names = analyse(conn, &self.sql).map_err(|e| prefixed(&what, e))?;
+        let declared = declare::declarations(&self.sql, &names)
+            .map_err(|m| QueryError::Invalid(format!("{what}: {m}")))?;
         let defaults = default_declarations(&self.sql);
+        let mut untyped = Vec::new();
         let params = names
             .into_iter()
             .map(|name| {
@@ -37,11 +43,18 @@ impl SavedQuery {
                     .iter()
                     .find(|(n, _)| *n == name)
                     .map_or(Fallback::Required, |(_, v)| Fallback::Value(v.clone()));
+                let (kind, help) = match declared.iter().find(|d| d.name == name) {
+                    Some(d) => (d.kind.clone(), declare::help(&d.kind)),
+                    None => {
+                        untyped.push(name.clone());
+                        (Kind::Text, UNDECLARED_HELP.to_string())
+                    }
+                };
                 Param {
                     name,
-                    kind: Kind::Text,
+                    kind,
                     default,
-                    help: "text".into(),
+                    help,
                 }
             })
             .collect();
@@ -55,6 +68,7 @@ impl SavedQuery {
             shapes: vec![Shape::PLAIN],
             example: String::new(),
             results: Vec::new(),
+            untyped,
         })
     }
 }
@@ -226,7 +240,8 @@ fn check_name(name: &str) -> Result<(), QueryError> {
 
 /// Saves (or with `replace`, replaces) a query in the file, after checking it: a valid
 /// name that is not a canned query's, SQL that prepares, only reads and uses only
-/// `:named` parameters, and default declarations that name parameters it uses.
+/// `:named` parameters, and kind and default declarations that are well formed and name
+/// parameters it uses.
 pub fn save(
     conn: &Connection,
     name: &str,
@@ -234,8 +249,26 @@ pub fn save(
     sql: &str,
     replace: bool,
 ) -> Result<SavedQuery, QueryError> {
+    save_with_kinds(conn, name, description, sql, &[], replace)
+}
+
+/// Like [`save`], declaring kinds given as `NAME=KIND` (`peel save --param force=force`):
+/// each becomes a line `-- param :NAME KIND` at the top of the stored SQL, so the query
+/// reads the same to anyone who opens it.
+pub fn save_with_kinds(
+    conn: &Connection,
+    name: &str,
+    description: &str,
+    sql: &str,
+    kinds: &[String],
+    replace: bool,
+) -> Result<SavedQuery, QueryError> {
     check_name(name)?;
     let names = analyse(conn, sql)?;
+    let lines = declare::flag_lines(kinds, sql, &names).map_err(QueryError::Invalid)?;
+    let sql = format!("{lines}{sql}");
+    let sql = sql.as_str();
+    declare::declarations(sql, &names).map_err(QueryError::Invalid)?;
     for (declared, _) in default_declarations(sql) {
         if !names.contains(&declared) {
             return Err(QueryError::Invalid(format!(

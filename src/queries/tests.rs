@@ -103,8 +103,10 @@ fn every_canned_query_prepares_reads_only_and_declares_exactly_its_parameters() 
         );
         for p in q.params {
             let dependency = match p.kind {
-                Kind::Period { metric } => Some((metric, "metric")),
-                Kind::Grade { year } => Some((year, "year")),
+                Kind::Period {
+                    metric: Some(metric),
+                } => Some((metric, "metric")),
+                Kind::Grade { year: Some(year) } => Some((year, "year")),
                 _ => None,
             };
             if let Some((name, what)) = dependency {
@@ -319,6 +321,156 @@ fn saved_queries_are_checked_listed_run_and_removed() {
     assert!(unsave(&conn, "compare").unwrap_err().is_usage());
 }
 
+fn strings(items: &[&str]) -> Vec<String> {
+    items.iter().map(|s| s.to_string()).collect()
+}
+
+#[test]
+fn declared_kinds_resolve_a_saved_querys_arguments_as_a_canned_querys() {
+    let conn = seeded();
+    let sql = "SELECT year, grade FROM v_judgments WHERE area_code = :force AND pillar = :pillar AND level = 'pillar' ORDER BY year";
+    let kinds = strings(&["force=force", "pillar=pillar"]);
+    let saved = save_with_kinds(&conn, "force-pillar", "", sql, &kinds, false).unwrap();
+    assert_eq!(
+        saved.sql,
+        format!("-- param :force force\n-- param :pillar pillar\n{sql}")
+    );
+    let q = find(&conn, "force-pillar").unwrap();
+    let kinds: Vec<&Kind<String>> = q.params.iter().map(|p| &p.kind).collect();
+    assert_eq!(kinds, [&Kind::Force, &Kind::Pillar]);
+    assert!(
+        describe(&conn, "force-pillar").unwrap().contains(
+            "  FORCE      force: ONS code, slug, name, alias or a fragment naming one; bound as its ONS code\n  PILLAR     pillar: effectiveness, efficiency or legitimacy\n"
+        )
+    );
+    let (call, out) = csv(&conn, "force-pillar", &["cambs", "efficiency"]).unwrap();
+    assert_eq!(call.params[":force"], Value::Text("E23000023".into()));
+    assert_eq!(
+        call.notes,
+        ["force \"cambs\" is Cambridgeshire (E23000023)"]
+    );
+    // Cambridgeshire's efficiency pillar: 2014 Good (seed/peel_grades_confirmed_additions.csv
+    // line 23); 2015 Good, 2016 Requires improvement, 2017 Good, 2018/19 Good
+    // (seed/grades_project_files.csv lines 10, 66, 97, 173).
+    assert_eq!(
+        out,
+        "year,grade\n2014,Good\n2015,Good\n2016,Requires improvement\n2017,Good\n2018,Good\n"
+    );
+    let (_, by_name) = csv(&conn, "force-pillar", &["pillar=efficiency", "force=cambs"]).unwrap();
+    assert_eq!(by_name, out);
+}
+
+#[test]
+fn a_declared_kind_refuses_what_it_does_not_resolve() {
+    let conn = seeded();
+    let sql = "SELECT year FROM v_judgments WHERE area_code = :force AND pillar = :pillar";
+    save_with_kinds(
+        &conn,
+        "fp",
+        "",
+        sql,
+        &strings(&["force=force", "pillar=pillar"]),
+        false,
+    )
+    .unwrap();
+    let err = |args: &[&str]| {
+        let e = prepare(&conn, "fp", &strings(args)).unwrap_err();
+        assert!(e.is_usage(), "{e}");
+        e.to_string()
+    };
+    assert_eq!(
+        err(&["nowhere", "efficiency"]),
+        "fp: unknown force \"nowhere\"; list them with `peel run forces`"
+    );
+    assert!(err(&["cambs", "eff"]).contains("ambiguous pillar \"eff\""));
+    // A kind peel does not know is refused when saving, before anything is written.
+    let e = save_with_kinds(&conn, "fc", "", sql, &strings(&["force=county"]), false).unwrap_err();
+    assert!(e.is_usage(), "{e}");
+    assert_eq!(
+        e.to_string(),
+        "--param \"force=county\": unknown kind \"county\"; kinds: force, area, region, metric, period[:METRIC], year, grade[:YEAR], pillar, area-kind, text"
+    );
+    assert!(matches!(
+        find(&conn, "fc"),
+        Err(QueryError::UnknownQuery { .. })
+    ));
+}
+
+#[test]
+fn a_declared_period_is_read_among_the_declared_metrics_periods() {
+    let conn = seeded();
+    let sql = "SELECT value FROM v_metric_values WHERE metric_code = :metric AND period_label = :period AND area_code = 'E23000023'";
+    save_with_kinds(
+        &conn,
+        "cambs-figure",
+        "",
+        sql,
+        &strings(&["period=period", "metric=metric"]),
+        false,
+    )
+    .unwrap();
+    let q = find(&conn, "cambs-figure").unwrap();
+    assert_eq!(
+        q.params[1].kind,
+        Kind::Period {
+            metric: Some("metric".into())
+        }
+    );
+    // The year names a different period for each metric: officer-fte is counted on 31 March
+    // (seed/metrics/ho_police_workforce_mar2007_mar2023.csv line 1574 for 2018), the 2018
+    // population estimate on 30 June (seed/metric_values.csv line 62).
+    let (call, out) = csv(&conn, "cambs-figure", &["officer-fte", "2018"]).unwrap();
+    assert_eq!(
+        call.params[":period"],
+        Value::Text("as at 31 March 2018".into())
+    );
+    assert_eq!(out, "value\n1383.11\n");
+    let (call, out) = csv(&conn, "cambs-figure", &["population-mye2018", "2018"]).unwrap();
+    assert_eq!(
+        call.params[":period"],
+        Value::Text("as at 30 June 2018".into())
+    );
+    assert_eq!(out, "value\n852500\n");
+}
+
+#[test]
+fn an_untyped_saved_query_that_finds_nothing_says_how_to_declare_its_parameters() {
+    let conn = seeded();
+    let sql = "SELECT year FROM v_judgments WHERE area_code = :force AND pillar = :pillar";
+    save(&conn, "untyped", "", sql, false).unwrap();
+    let (call, out) = csv(&conn, "untyped", &["cambs", "efficiency"]).unwrap();
+    assert_eq!(out, "year\n");
+    assert_eq!(
+        call.notes,
+        [
+            "no rows; parameters force and pillar are text, compared as given (force = 'cambs', pillar = 'efficiency'); declare their kinds to resolve them like a canned query's: --param force=force --param pillar=pillar when saving, or lines such as \"-- param :force force\" in the SQL"
+        ]
+    );
+    // Text that matches as given finds rows and needs no note.
+    let (call, _) = csv(&conn, "untyped", &["E23000023", "efficiency"]).unwrap();
+    assert_eq!(call.notes, Vec::<String>::new());
+    // A caller that shows no notes does not pay for finding out.
+    let call = prepare_with(&conn, "untyped", &strings(&["cambs", "efficiency"]), false).unwrap();
+    assert_eq!(call.notes, Vec::<String>::new());
+}
+
+#[test]
+fn a_malformed_declaration_in_the_file_is_refused_naming_the_query() {
+    let conn = seeded();
+    conn.execute(
+        "INSERT INTO saved_queries (name, description, sql, created_at, updated_at)
+         VALUES ('theirs', '', '-- param :force county\nSELECT :force', 'x', 'x')",
+        [],
+    )
+    .unwrap();
+    let e = find(&conn, "theirs").unwrap_err();
+    assert!(e.is_usage(), "{e}");
+    assert_eq!(
+        e.to_string(),
+        "saved query theirs: line 1 (-- param :force county): unknown kind \"county\"; kinds: force, area, region, metric, period[:METRIC], year, grade[:YEAR], pillar, area-kind, text"
+    );
+}
+
 #[test]
 fn completion_offers_values_of_the_next_parameter_and_names() {
     let conn = seeded();
@@ -473,7 +625,7 @@ fn bound_value_is_stored(conn: &Connection, param: &Param, binding: &params::Bin
     if *v == Value::Null {
         return true;
     }
-    match param.kind {
+    match &param.kind {
         Kind::Force | Kind::Area | Kind::Region => exists("SELECT 1 FROM areas WHERE code = ?1", v),
         Kind::Metric => exists("SELECT 1 FROM metrics WHERE code = ?1", v),
         Kind::Period { .. } => exists("SELECT 1 FROM periods WHERE label = ?1", v),

@@ -1102,6 +1102,189 @@ fn saved_queries_travel_with_the_file() {
     assert_eq!(rows, [["area_name"], ["Bedfordshire"]]);
 }
 
+/// Pipes `input` to the shell on `db`, with CSV output and no startup file.
+fn shell(db: &Path, input: &str) -> std::process::Output {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = peel()
+        .args(["--no-rc", "-F", "csv", "--db"])
+        .arg(db)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+const FORCE_PILLAR: &str = "SELECT year, grade FROM v_judgments WHERE area_code = :force AND pillar = :pillar AND level = 'pillar' ORDER BY year";
+
+/// Cambridgeshire's efficiency pillar grades: 2014 Good (seed/peel_grades_confirmed_additions.csv
+/// line 23); 2015 Good, 2016 Requires improvement, 2017 Good, 2018/19 Good
+/// (seed/grades_project_files.csv lines 10, 66, 97, 173).
+const CAMBS_EFFICIENCY: &[[&str; 2]] = &[
+    ["year", "grade"],
+    ["2014", "Good"],
+    ["2015", "Good"],
+    ["2016", "Requires improvement"],
+    ["2017", "Good"],
+    ["2018", "Good"],
+];
+
+#[test]
+fn saved_queries_declare_kinds_and_resolve_arguments_like_canned_ones() {
+    let (dir, db) = seeded();
+    let out = run(
+        &db,
+        &[
+            "save",
+            "force-pillar",
+            "--param",
+            "force=force",
+            "--param",
+            "pillar=pillar",
+            FORCE_PILLAR,
+        ],
+    );
+    stdout_ok(&out);
+    assert_eq!(
+        stderr(&out),
+        "peel: saved force-pillar; run it with `peel run force-pillar FORCE PILLAR`\n"
+    );
+    let (rows, err) = run_csv(&db, &["force-pillar", "cambs", "efficiency"]);
+    assert_eq!(rows, CAMBS_EFFICIENCY);
+    assert_eq!(
+        err,
+        "peel: note: force \"cambs\" is Cambridgeshire (E23000023)\n"
+    );
+    let (rows, _) = run_csv(&db, &["force-pillar", "pillar=efficiency", "force=cambs"]);
+    assert_eq!(rows, CAMBS_EFFICIENCY);
+    // The shell's .run resolves them the same way.
+    let out = shell(&db, ".run force-pillar cambs efficiency\n");
+    assert_eq!(csv_rows(&stdout_ok(&out)), CAMBS_EFFICIENCY);
+    // A JSON document shows how each argument was read.
+    let text = stdout_ok(&run(
+        &db,
+        &["-F", "json", "run", "force-pillar", "cambs", "efficiency"],
+    ));
+    let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(
+        doc["arguments"],
+        serde_json::json!({"force": "Cambridgeshire (E23000023)", "pillar": "efficiency"})
+    );
+    assert_eq!(doc["results"]["force-pillar"][1]["grade"], "Good");
+    // Its help shows each parameter's kind, and the SQL holds the declarations.
+    let help = stdout_ok(&run(&db, &["queries", "force-pillar"]));
+    assert!(
+        help.contains("  FORCE      force: ONS code, slug, name, alias or a fragment naming one; bound as its ONS code\n  PILLAR     pillar: effectiveness, efficiency or legitimacy\n"),
+        "{help}"
+    );
+    assert!(
+        help.contains("SQL:\n-- param :force force\n-- param :pillar pillar\nSELECT year"),
+        "{help}"
+    );
+    assert_fails(
+        &run(&db, &["run", "force-pillar", "nowhere", "efficiency"]),
+        2,
+        "force-pillar: unknown force \"nowhere\"; list them with `peel run forces`",
+    );
+    // The same line typed in a file declares the kind as well.
+    let file = dir.path().join("by-hand.sql");
+    std::fs::write(
+        &file,
+        format!("-- param :force force\n-- param :pillar pillar\n{FORCE_PILLAR}\n"),
+    )
+    .unwrap();
+    stdout_ok(&run(
+        &db,
+        &["save", "by-hand", "-f", file.to_str().unwrap()],
+    ));
+    let (rows, _) = run_csv(&db, &["by-hand", "Cambridgeshire", "efficiency"]);
+    assert_eq!(rows, CAMBS_EFFICIENCY);
+    // So does a line inside a statement the shell's .save keeps.
+    let out = shell(
+        &db,
+        ".param set :force E23000023\n.param set :pillar efficiency\nSELECT year, grade FROM v_judgments\n-- param :force force\nWHERE area_code = :force AND pillar = :pillar AND level = 'pillar' ORDER BY year;\n.save from-shell\n",
+    );
+    assert_eq!(csv_rows(&stdout_ok(&out)), CAMBS_EFFICIENCY);
+    let (rows, err) = run_csv(&db, &["from-shell", "cambs", "efficiency"]);
+    assert_eq!(rows, CAMBS_EFFICIENCY);
+    assert_eq!(
+        err,
+        "peel: note: force \"cambs\" is Cambridgeshire (E23000023)\n"
+    );
+}
+
+#[test]
+fn an_untyped_saved_query_that_finds_nothing_says_how_to_declare_its_parameters() {
+    let (_d, db) = seeded();
+    stdout_ok(&run(&db, &["save", "untyped", FORCE_PILLAR]));
+    let note = "no rows; parameters force and pillar are text, compared as given (force = 'cambs', pillar = 'efficiency'); declare their kinds to resolve them like a canned query's: --param force=force --param pillar=pillar when saving, or lines such as \"-- param :force force\" in the SQL";
+    let (rows, err) = run_csv(&db, &["untyped", "cambs", "efficiency"]);
+    assert_eq!(rows, [["year", "grade"]]);
+    assert_eq!(err, format!("peel: note: {note}\n"));
+    let text = stdout_ok(&run(
+        &db,
+        &["-F", "json", "run", "untyped", "cambs", "efficiency"],
+    ));
+    let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(doc["notes"], serde_json::json!([note]));
+    // The code as stored matches as given, and needs no note.
+    let (rows, err) = run_csv(&db, &["untyped", "E23000023", "efficiency"]);
+    assert_eq!(rows, CAMBS_EFFICIENCY);
+    assert_eq!(err, "");
+}
+
+#[test]
+fn bad_param_flags_exit_2_with_one_line_and_save_nothing() {
+    let (_d, db) = seeded();
+    let before = bytes(&db);
+    let save = |flag: &str| run(&db, &["save", "fp", "--param", flag, FORCE_PILLAR]);
+    assert_fails(
+        &save("force=county"),
+        2,
+        "--param \"force=county\": unknown kind \"county\"; kinds: force, area, region, metric, period[:METRIC], year, grade[:YEAR], pillar, area-kind, text",
+    );
+    assert_fails(
+        &save("region=region"),
+        2,
+        "--param \"region=region\": the SQL does not use :region (its parameters: force, pillar)",
+    );
+    assert_fails(
+        &save("force"),
+        2,
+        "--param \"force\": expected NAME=KIND, e.g. --param force=force",
+    );
+    assert_fails(
+        &save("force=force:pillar"),
+        2,
+        "only period and grade name another parameter",
+    );
+    assert_fails(
+        &run(
+            &db,
+            &[
+                "save",
+                "fp",
+                "--param",
+                "period=period:force",
+                "--param",
+                "force=force",
+                "SELECT :period, :force",
+            ],
+        ),
+        2,
+        ":force is not declared as a metric (-- param :force metric)",
+    );
+    assert_eq!(bytes(&db), before);
+}
+
 #[test]
 fn saving_checks_the_query() {
     let (_d, db) = seeded();

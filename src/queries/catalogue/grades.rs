@@ -449,7 +449,7 @@ pub const GRADED: CannedQuery = CannedQuery {
     params: &[
         ParamSpec {
             name: "grade",
-            kind: Kind::Grade { year: "year" },
+            kind: Kind::Grade { year: Some("year") },
             default: Required,
             help: "a grade of the year's scale: Outstanding, Good, Adequate (2021/22 on), Requires improvement (RI), Inadequate, Not graded",
         },

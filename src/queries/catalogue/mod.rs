@@ -47,7 +47,9 @@ pub(super) const METRIC: ParamSpec = ParamSpec {
 
 pub(super) const PERIOD: ParamSpec = ParamSpec {
     name: "period",
-    kind: Kind::Period { metric: "metric" },
+    kind: Kind::Period {
+        metric: Some("metric"),
+    },
     default: Latest,
     help: "a period: label, ISO end date (2015-03-31), or a year for the latest period ending in it",
 };
