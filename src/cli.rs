@@ -142,6 +142,11 @@ pub struct GlobalArgs {
     /// Print no notes on stderr (errors are still printed)
     #[arg(long, short = 'q', global = true)]
     pub quiet: bool,
+
+    /// Stop any statement still running after SECONDS, 0 for no limit [default: 60 for
+    /// canned and saved queries, none for your own SQL]
+    #[arg(long, global = true, value_name = "SECONDS")]
+    pub timeout: Option<f64>,
 }
 
 /// The subcommands.

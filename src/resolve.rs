@@ -316,9 +316,25 @@ pub fn resolve<'a>(
     candidates: &'a [Candidate],
     hint: &str,
 ) -> Result<Resolved<'a>, ResolveError> {
+    let unknown = |suggestions: Vec<String>| ResolveError::Unknown {
+        what: what.into(),
+        input: crate::output::safe::visible(input, QUOTED),
+        suggestions,
+        hint: hint.into(),
+    };
+    // No name is this long; comparing spellings with it would take seconds.
+    if input.chars().count() > LONGEST_NAME {
+        return Err(unknown(Vec::new()));
+    }
     let norm = normalize(input);
     if norm.is_empty() {
-        return Err(ResolveError::Empty { what: what.into() });
+        // `%` or `_` is not "nothing given": it is a name that matches nothing (names
+        // are not LIKE patterns).
+        return Err(if input.trim().is_empty() {
+            ResolveError::Empty { what: what.into() }
+        } else {
+            unknown(Vec::new())
+        });
     }
     let pick = |hits: Vec<&'a Candidate>, how: How, allow_preferred: bool| {
         pick_one(what, input, hits, how, allow_preferred)
@@ -385,13 +401,14 @@ pub fn resolve<'a>(
         Some(c) => vec![c.label.clone()],
         None => suggestions(&norm, candidates),
     };
-    Err(ResolveError::Unknown {
-        what: what.into(),
-        input: input.into(),
-        suggestions,
-        hint: hint.into(),
-    })
+    Err(unknown(suggestions))
 }
+
+/// Longer input than any name peel knows is not compared with names at all.
+const LONGEST_NAME: usize = 200;
+
+/// How much of what was typed a message quotes.
+const QUOTED: usize = 80;
 
 fn pick_one<'a>(
     what: &str,

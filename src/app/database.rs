@@ -52,8 +52,8 @@ pub(super) fn open_database(global: &GlobalArgs, wanted: Access) -> Result<Conne
 /// A UTF-8 text file's contents; a file that cannot be read or is not UTF-8 is a usage
 /// error naming it.
 pub(super) fn read_text_file(path: &Path) -> Result<String> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| UsageError(format!("{}: cannot read: {e}", path.display())))?;
+    let bytes = crate::import::read_bounded(path)
+        .map_err(|problem| UsageError(format!("{}: {problem}", path.display())))?;
     String::from_utf8(bytes).map_err(|e| {
         UsageError(format!(
             "{}: not UTF-8 text (invalid byte at offset {})",

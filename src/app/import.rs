@@ -16,13 +16,8 @@ use crate::value::Value;
 
 pub(super) fn import_report(global: &GlobalArgs, args: &ImportReportArgs) -> Result<()> {
     for file in &args.files {
-        if !file.is_file() {
-            let what = if file.exists() {
-                "not a file (a report is one text file)"
-            } else {
-                "no such file"
-            };
-            return Err(UsageError(format!("{}: {what}", file.display())).into());
+        if let Some(problem) = import::input_file_problem(file) {
+            return Err(UsageError(format!("{}: {problem}", file.display())).into());
         }
     }
     let mut conn = open_database(global, Access::ReadWrite)?;
@@ -62,8 +57,8 @@ pub(super) fn import_report(global: &GlobalArgs, args: &ImportReportArgs) -> Res
 /// and a progress bar while a long file loads when stderr is a terminal.
 pub(super) fn import_csv(global: &GlobalArgs, args: &ImportCsvArgs) -> Result<()> {
     for file in &args.files {
-        if !file.is_file() {
-            return Err(UsageError(format!("{}: no such file", file.display())).into());
+        if let Some(problem) = import::input_file_problem(file) {
+            return Err(UsageError(format!("{}: {problem}", file.display())).into());
         }
     }
     if let Some(unit) = &args.unit
@@ -293,8 +288,8 @@ fn fact_rows(facts: &ReportFacts, force: &str) -> Vec<Vec<Value>> {
 /// (and, with `--dry-run --format json`, the summary as JSON on stdout).
 pub(super) fn import_grades(global: &GlobalArgs, args: &ImportGradesArgs) -> Result<()> {
     for file in &args.files {
-        if !file.exists() {
-            return Err(UsageError(format!("{}: no such file", file.display())).into());
+        if let Some(problem) = import::input_file_problem(file) {
+            return Err(UsageError(format!("{}: {problem}", file.display())).into());
         }
     }
     let options = import::grades::GradeOptions {

@@ -37,6 +37,14 @@ pub fn run(cli: Cli) -> Result<()> {
         shell: top,
         command,
     } = cli;
+    if let Some(seconds) = global.timeout {
+        if !seconds.is_finite() || seconds < 0.0 {
+            bail!(UsageError(format!(
+                "--timeout {seconds}: give a number of seconds, 0 for no limit"
+            )));
+        }
+        exec::set_time_limit(std::time::Duration::from_secs_f64(seconds));
+    }
     let is_shell = matches!(command, None | Some(Command::Shell(_)));
     if !is_shell && (top.no_rc || top.keep_going) {
         bail!(UsageError(

@@ -5,6 +5,9 @@
 use std::collections::HashMap;
 use std::ffi::CString;
 use std::io;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock, mpsc};
+use std::time::Duration;
 
 use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{Batch, Connection, ToSql, fallible_iterator::FallibleIterator};
@@ -271,6 +274,33 @@ pub struct Policy {
     pub read_only: bool,
 }
 
+/// How long a canned or saved query may run when `--timeout` is not given: far beyond
+/// what any canned query needs (under 50 ms on ten million figures, BENCHMARKS.md), and
+/// short enough that a file with an endless view or saved query cannot hang a script.
+pub const QUERY_TIME_LIMIT: Duration = Duration::from_secs(60);
+
+/// `--timeout` for this process, when given (zero: no limit).
+static TIME_LIMIT: OnceLock<Duration> = OnceLock::new();
+
+/// Sets the time limit of every script this process runs (`--timeout SECONDS`); zero
+/// means none. The first call wins.
+pub fn set_time_limit(limit: Duration) {
+    let _ = TIME_LIMIT.set(limit);
+}
+
+impl Policy {
+    /// The time a script may run: `--timeout` when given, else [`QUERY_TIME_LIMIT`] for
+    /// canned and saved queries and none for the analyst's own SQL.
+    pub fn time_limit(&self) -> Option<Duration> {
+        match TIME_LIMIT.get() {
+            Some(limit) if limit.is_zero() => None,
+            Some(limit) => Some(*limit),
+            None if self.read_only => Some(QUERY_TIME_LIMIT),
+            None => None,
+        }
+    }
+}
+
 /// What a script did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Summary {
@@ -283,8 +313,66 @@ pub struct Summary {
 }
 
 /// Runs every statement of `sql` in order, sending each result to `sink`. Stops at the
-/// first error, which names the statement and its line.
+/// first error, which names the statement and its line, and at the policy's time limit.
 pub fn run_script(
+    conn: &Connection,
+    sql: &str,
+    params: &Params,
+    policy: Policy,
+    sink: &mut dyn RowSink,
+) -> Result<Summary, ExecError> {
+    run_script_within(conn, sql, params, policy, sink, policy.time_limit())
+}
+
+/// [`run_script`] with an explicit time limit (`None`: none).
+pub fn run_script_within(
+    conn: &Connection,
+    sql: &str,
+    params: &Params,
+    policy: Policy,
+    sink: &mut dyn RowSink,
+    limit: Option<Duration>,
+) -> Result<Summary, ExecError> {
+    let Some(limit) = limit else {
+        return run_statements(conn, sql, params, policy, sink);
+    };
+    // A watchdog interrupts the statement at the limit unless told the script is done.
+    let expired = Arc::new(AtomicBool::new(false));
+    let (done, wait) = mpsc::channel::<()>();
+    let watchdog = {
+        let handle = conn.get_interrupt_handle();
+        let expired = Arc::clone(&expired);
+        std::thread::spawn(move || {
+            if let Err(mpsc::RecvTimeoutError::Timeout) = wait.recv_timeout(limit) {
+                expired.store(true, Ordering::SeqCst);
+                handle.interrupt();
+            }
+        })
+    };
+    let result = run_statements(conn, sql, params, policy, sink);
+    let _ = done.send(());
+    let _ = watchdog.join();
+    match result {
+        Err(ExecError::Sql {
+            index,
+            line,
+            snippet,
+            ..
+        }) if expired.load(Ordering::SeqCst) => Err(ExecError::Sql {
+            index,
+            line,
+            snippet,
+            message: format!(
+                "stopped after {} s, the time limit (--timeout SECONDS sets it, 0 for none)",
+                limit.as_secs_f64()
+            ),
+            code: None,
+        }),
+        other => other,
+    }
+}
+
+fn run_statements(
     conn: &Connection,
     sql: &str,
     params: &Params,
@@ -369,6 +457,46 @@ pub fn run_script(
 mod tests {
     use super::*;
     use crate::output::{Format, Options, sink};
+
+    #[test]
+    fn an_endless_query_stops_at_the_time_limit_and_says_so() {
+        let conn = Connection::open_in_memory().unwrap();
+        let endless = "SELECT 1 AS ok;\nWITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n)\n SELECT count(*) FROM n;";
+        let mut out = Vec::new();
+        let err = {
+            let mut s = sink(Format::Csv, &mut out, &Options::default());
+            run_script_within(
+                &conn,
+                endless,
+                &Params::new(),
+                Policy { read_only: true },
+                s.as_mut(),
+                Some(Duration::from_millis(200)),
+            )
+            .unwrap_err()
+        };
+        assert_eq!(
+            err.to_string(),
+            "statement 2 (line 2: `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM...`): \
+             stopped after 0.2 s, the time limit (--timeout SECONDS sets it, 0 for none)"
+        );
+        assert!(!err.is_interrupt(), "a time limit is not a Ctrl-C");
+        // The second result had begun (its header) when the limit stopped it.
+        assert_eq!(String::from_utf8(out).unwrap(), "ok\n1\ncount(*)\n");
+        // The connection is usable afterwards: no interrupt is left pending.
+        let n: i64 = conn.query_row("SELECT 41 + 1", [], |r| r.get(0)).unwrap();
+        assert_eq!(n, 42);
+    }
+
+    #[test]
+    fn canned_and_saved_queries_have_a_limit_and_the_analysts_sql_none() {
+        // Without --timeout (tests never set it).
+        assert_eq!(
+            Policy { read_only: true }.time_limit(),
+            Some(QUERY_TIME_LIMIT)
+        );
+        assert_eq!(Policy::default().time_limit(), None);
+    }
 
     #[test]
     fn completeness_follows_sqlite() {

@@ -24,16 +24,45 @@ pub use store::{ReportFile, StoreError, Stored};
 /// smaller; CSV figures are streamed instead).
 pub const MAX_WHOLE_FILE: u64 = 256 * 1024 * 1024;
 
+/// Why `path` cannot be read as an input file, or `None` when it is a regular file peel
+/// may open: each case in its own words (a pipe, a folder, a device and a missing file
+/// are different mistakes), never "no such file" for a file that is there.
+pub fn input_file_problem(path: &Path) -> Option<String> {
+    use std::os::unix::fs::FileTypeExt;
+    let meta = match std::fs::metadata(path) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Some("no such file".into()),
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+            return Some("cannot be read: permission denied".into());
+        }
+        Err(e) => return Some(format!("cannot be read: {e}")),
+    };
+    let kind = meta.file_type();
+    if kind.is_file() {
+        return None;
+    }
+    Some(
+        if kind.is_dir() {
+            "is a folder, not a file"
+        } else if kind.is_fifo() {
+            "is a pipe, not a file: save the data to a file first"
+        } else if kind.is_char_device() || kind.is_block_device() {
+            "is a device, not a file: save the data to a file first"
+        } else if kind.is_socket() {
+            "is a socket, not a file"
+        } else {
+            "is not a regular file"
+        }
+        .into(),
+    )
+}
+
 /// Reads a whole file, refusing what is not a regular file (a fifo or device would never
 /// end) and what is larger than [`MAX_WHOLE_FILE`]. The error is one line for the user.
 pub fn read_bounded(path: &Path) -> std::result::Result<Vec<u8>, String> {
     use std::io::Read;
-    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
-    if meta.is_dir() {
-        return Err("is a folder, not a file".into());
-    }
-    if !meta.is_file() {
-        return Err("is not a regular file".into());
+    if let Some(problem) = input_file_problem(path) {
+        return Err(problem);
     }
     let file = std::fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
     let mut bytes = Vec::new();

@@ -11,6 +11,7 @@ mod hostile; // files someone sent: unsafe views and triggers, saved queries tha
 mod import; // report text import: facts in the views, dry runs, duplicates, bad files
 mod import_csv; // bulk CSV import: both layouts, bad rows, re-imports, --replace, dry runs
 mod init; // building databases: init, the default database, refusing to overwrite
+mod limits; // endless queries stop at a time limit; pipes, folders and devices are named; errors quote short excerpts
 mod open; // files peel must refuse: missing, not a database, newer, foreign
 mod parity; // one script through peel sql -f, peel sql, peel < f: the same stdout and stderr
 mod queries; // canned and saved queries: the catalogue on the seed, parameters, injection, exit codes

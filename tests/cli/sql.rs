@@ -168,7 +168,7 @@ fn usage_errors_exit_2() {
     assert_eq!(out.status.code(), Some(2));
     let missing = dir.path().join("absent.sql");
     let out = run(&db, &["sql", "-f", missing.to_str().unwrap()]);
-    assert_fails(&out, 2, "absent.sql: cannot read");
+    assert_fails(&out, 2, "absent.sql: no such file");
     let latin1 = dir.path().join("latin1.sql");
     std::fs::write(&latin1, b"SELECT '\xe9';").unwrap();
     let out = run(&db, &["sql", "-f", latin1.to_str().unwrap()]);
