@@ -39,14 +39,25 @@ pub(super) fn open_database(global: &GlobalArgs, wanted: Access) -> Result<Conne
         wanted
     };
     match db::open(&path, access) {
-        // A command that only reads still upgrades an older file, unless the user asked
-        // for --readonly: the migration is what opening for writing would do anyway.
-        Err(DbError::OlderReadOnly { .. }) if !global.readonly => {
-            drop(db::open(&path, Access::ReadWrite)?);
-            Ok(db::open(&path, access)?)
+        // A command that only reads never changes the file, not even to upgrade it: it
+        // reads an upgraded copy in memory. Commands that write upgrade the file.
+        Err(DbError::OlderReadOnly { found, .. }) => {
+            say!(
+                "peel: note: {} has schema version {found}; reading an upgraded copy in memory (the file is unchanged; a command that writes upgrades it)",
+                path.display()
+            );
+            Ok(db::open_upgraded_copy(&path)?)
         }
         other => Ok(other?),
     }
+}
+
+/// Opens the database for a command that adds to it (an import, a saved query), after
+/// checking that the file is not damaged.
+pub(super) fn open_for_writing(global: &GlobalArgs) -> Result<Connection> {
+    let conn = open_database(global, Access::ReadWrite)?;
+    db::check_writable(&conn, &database_path(global).0)?;
+    Ok(conn)
 }
 
 /// A UTF-8 text file's contents; a file that cannot be read or is not UTF-8 is a usage

@@ -5,11 +5,10 @@ use std::io::{self, IsTerminal};
 
 use anyhow::{Result, bail};
 
-use super::database::open_database;
+use super::database::open_for_writing;
 use super::{UsageError, console};
 use crate::cli::{GlobalArgs, ImportCsvArgs, ImportGradesArgs, ImportReportArgs};
 use crate::console::Mode;
-use crate::db::Access;
 use crate::import;
 use crate::report::{ReportFacts, Subject};
 use crate::value::Value;
@@ -20,7 +19,7 @@ pub(super) fn import_report(global: &GlobalArgs, args: &ImportReportArgs) -> Res
             return Err(UsageError(format!("{}: {problem}", file.display())).into());
         }
     }
-    let mut conn = open_database(global, Access::ReadWrite)?;
+    let mut conn = open_for_writing(global)?;
     let console = console(global, Mode::Command);
     for file in &args.files {
         let imported = import::import_report_file(&mut conn, file, args.replace, args.dry_run)?;
@@ -76,7 +75,7 @@ pub(super) fn import_csv(global: &GlobalArgs, args: &ImportCsvArgs) -> Result<()
         replace: args.replace,
         dry_run: args.dry_run,
     };
-    let mut conn = open_database(global, Access::ReadWrite)?;
+    let mut conn = open_for_writing(global)?;
     let console = console(global, Mode::Command);
     for file in &args.files {
         if import::is_series_file(file).unwrap_or(false) {
@@ -297,7 +296,7 @@ pub(super) fn import_grades(global: &GlobalArgs, args: &ImportGradesArgs) -> Res
         replace: args.replace,
         trust: args.trust.clone(),
     };
-    let mut conn = open_database(global, Access::ReadWrite)?;
+    let mut conn = open_for_writing(global)?;
     let console = console(global, Mode::Command);
     for file in &args.files {
         let s = import::grades::import_grades_file(&mut conn, file, &options, args.dry_run)?;

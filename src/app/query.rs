@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use anyhow::{Result, bail};
 
-use super::database::{open_database, read_text_file};
+use super::database::{open_database, open_for_writing, read_text_file};
 use super::{UsageError, console};
 use crate::cli::{GlobalArgs, QueriesArgs, RunArgs, SaveArgs, UnsaveArgs};
 use crate::console::Mode;
@@ -72,7 +72,7 @@ pub(super) fn save_query(global: &GlobalArgs, args: &SaveArgs) -> Result<()> {
             "no SQL given: pass it as an argument or with --file".into()
         )),
     };
-    let conn = open_database(global, Access::ReadWrite)?;
+    let conn = open_for_writing(global)?;
     let saved = queries::save_with_kinds(
         &conn,
         &args.name,
@@ -92,7 +92,7 @@ pub(super) fn save_query(global: &GlobalArgs, args: &SaveArgs) -> Result<()> {
 
 /// `peel unsave NAME`.
 pub(super) fn unsave_query(global: &GlobalArgs, args: &UnsaveArgs) -> Result<()> {
-    let conn = open_database(global, Access::ReadWrite)?;
+    let conn = open_for_writing(global)?;
     queries::unsave(&conn, &args.name)?;
     eprintln!("peel: removed saved query {}", args.name);
     Ok(())

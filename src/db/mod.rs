@@ -356,9 +356,78 @@ pub fn open(path: &Path, access: Access) -> Result<Connection, DbError> {
                 Ok(conn)
             }
         },
-        _ if tables == 0 => Err(DbError::NotPeel(path.to_path_buf())),
+        _ if tables == 0 || !has_peel_tables(&conn) => Err(DbError::NotPeel(path.to_path_buf())),
         _ => Ok(conn),
     }
+}
+
+/// Tables every peel database has had since schema 1: a file stamped with peel's version
+/// but without them was made by something else.
+const CORE_TABLES: [&str; 5] = ["areas", "judgments", "metric_values", "sources", "meta"];
+
+fn has_peel_tables(conn: &Connection) -> bool {
+    let found: rusqlite::Result<i64> = conn.query_row(
+        "SELECT count(*) FROM sqlite_schema WHERE type = 'table'
+         AND name IN ('areas', 'judgments', 'metric_values', 'sources', 'meta')",
+        [],
+        |r| r.get(0),
+    );
+    found.is_ok_and(|n| n == CORE_TABLES.len() as i64)
+}
+
+/// An older file's contents, upgraded in memory, for a command that only reads: the file
+/// itself is never changed by reading it. (`path` must be a peel file older than this
+/// peel: see [`DbError::OlderReadOnly`].)
+pub fn open_upgraded_copy(path: &Path) -> Result<Connection, DbError> {
+    let file = open(path, Access::ReadOnly).or_else(|e| match e {
+        DbError::OlderReadOnly { .. } => {
+            let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+            let conn = Connection::open_with_flags(path, flags).map_err(|e| classify(path, e))?;
+            configure(&conn).map_err(|e| classify(path, e))?;
+            Ok(conn)
+        }
+        other => Err(other),
+    })?;
+    let mut copy = Connection::open_in_memory().map_err(|e| classify(path, e))?;
+    {
+        let backup =
+            rusqlite::backup::Backup::new(&file, &mut copy).map_err(|e| classify(path, e))?;
+        backup
+            .run_to_completion(-1, Duration::ZERO, None)
+            .map_err(|e| classify(path, e))?;
+    }
+    configure(&copy).map_err(|e| classify(path, e))?;
+    let version: i64 = copy
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .map_err(|e| classify(path, e))?;
+    if version < SCHEMA_VERSION {
+        migrate(&copy, version).map_err(|e| classify(path, e))?;
+    }
+    copy.pragma_update(None, "query_only", true)
+        .map_err(|e| classify(path, e))?;
+    Ok(copy)
+}
+
+/// Refuses to write into a damaged file: SQLite's quick check, before an import or a save
+/// adds anything to it. (Writing into smashed pages can spread the damage.)
+pub fn check_writable(conn: &Connection, path: &Path) -> Result<(), DbError> {
+    let found: Vec<String> = conn
+        .prepare("PRAGMA quick_check(3)")
+        .and_then(|mut s| {
+            s.query_map([], |r| r.get::<_, String>(0))?
+                .collect::<rusqlite::Result<_>>()
+        })
+        .map_err(|e| classify(path, e))?;
+    if found == ["ok"] {
+        return Ok(());
+    }
+    Err(DbError::Corrupt {
+        path: path.to_path_buf(),
+        detail: format!(
+            "{}; peel will not write into it: `peel check` says more, and a copy from before the damage is the way back",
+            found.join("; ")
+        ),
+    })
 }
 
 /// Creates the current schema in an empty database and stamps its version.
