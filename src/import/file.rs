@@ -57,7 +57,7 @@ impl Kind {
 }
 
 /// The options of `peel import`; each importer reads the ones that apply to it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Options {
     /// Replace what is held (a report imported before, values or grades that differ).
     pub replace: bool,
