@@ -5,7 +5,7 @@
 //! `app` (commands, exit codes) -> `shell` (interactive and piped) -> `console` (how
 //! every result, note and footer is presented) -> `queries` (canned
 //! and saved queries), `import` (report text: `report` parses, `import` stores), `seed`,
-//! `check`, `export` -> `load` (the one writer of data, which every importer and the seed
+//! `check`, `export`, `dump` (the shell's `.dump`) -> `load` (the one writer of data, which every importer and the seed
 //! call) -> `exec` (the one SQL executor), `resolve` (names to codes) -> `db`, `output` ->
 //! `value`.
 //! `db` never prints; `output` never runs SQL; parsing never touches the database.
@@ -17,6 +17,7 @@ pub mod console;
 pub mod datasette;
 pub mod date;
 pub mod db;
+pub mod dump;
 pub mod error;
 pub mod exec;
 pub mod export;

@@ -13,7 +13,7 @@ use crate::db::DbError;
 use crate::exec::{self, one_line};
 use crate::queries::QueryError;
 
-pub use crate::error::{ScriptFailed, UsageError};
+pub use crate::error::{ScriptFailed, UsageError, error_line};
 
 /// Writes a line to stderr as every diagnostic is written: one line, controls and bidi
 /// controls made visible, capped ([`crate::exec::one_line`]), because it may quote file
@@ -99,17 +99,6 @@ pub fn report(error: &anyhow::Error) -> ExitCode {
     } else {
         ExitCode::from(1)
     }
-}
-
-/// An error and its causes as one line, as anyhow's `{:#}` joins them, without the
-/// "Error code 1: SQL logic error" that rusqlite adds under every SQLite message.
-pub fn error_line(error: &anyhow::Error) -> String {
-    let parts: Vec<String> = error
-        .chain()
-        .filter(|c| !c.is::<rusqlite::ffi::Error>())
-        .map(|c| c.to_string())
-        .collect();
-    one_line(&parts.join(": "))
 }
 
 /// Prints a command line clap refused as peel's one-line error, with exit status 2; a

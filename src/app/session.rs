@@ -16,7 +16,7 @@ use crate::db::Access;
 use crate::output::safe::TerminalSafe;
 use crate::shell::catalog::{Catalogue, QueryCatalog};
 use crate::shell::terminal::{self, Terminal};
-use crate::shell::{LineSource, Reader, Shell};
+use crate::shell::{Interrupter, LineSource, Reader, Shell};
 
 /// The canned and saved queries the shell's `.queries`, `.run` and `.save` use.
 fn query_catalog() -> Box<dyn QueryCatalog> {
@@ -27,20 +27,31 @@ fn query_catalog() -> Box<dyn QueryCatalog> {
 pub(super) fn shell(global: &GlobalArgs, args: ShellArgs) -> Result<()> {
     let conn = open_database(global, Access::ReadWrite)?;
     if io::stdin().is_terminal() {
-        interactive_shell(global, args, &conn)
+        interactive_shell(global, args, conn)
     } else {
         let stdin = io::stdin();
         let mut input = Reader::new(stdin.lock());
-        run_script(global, args.keep_going, &conn, &mut input, None)
+        run_script(global, args.keep_going, conn, &mut input, None)
     }
 }
 
-fn interactive_shell(global: &GlobalArgs, args: ShellArgs, conn: &Connection) -> Result<()> {
+/// How the shell's `.open` opens other files: as this run opened its own.
+fn shell_access(global: &GlobalArgs) -> Access {
+    if global.readonly {
+        Access::ReadOnly
+    } else {
+        Access::ReadWrite
+    }
+}
+
+fn interactive_shell(global: &GlobalArgs, args: ShellArgs, conn: Connection) -> Result<()> {
     let console = console(global, Mode::Interactive);
     // At the prompt rustyline reads Ctrl-C as a key; while a statement runs the terminal
-    // sends SIGINT, which stops that statement (and not peel).
-    let handle = conn.get_interrupt_handle();
-    ctrlc::set_handler(move || handle.interrupt()).context("installing the Ctrl-C handler")?;
+    // sends SIGINT, which stops that statement (and not peel). The handler can be set
+    // once only, so it interrupts whichever connection the shell holds (`.open`).
+    let interrupter = Interrupter::default();
+    let handler = interrupter.clone();
+    ctrlc::set_handler(move || handler.interrupt()).context("installing the Ctrl-C handler")?;
     let mut input =
         Terminal::new(terminal::history_path()).context("opening the terminal for the shell")?;
     let (path, _) = database_path(global);
@@ -53,8 +64,10 @@ fn interactive_shell(global: &GlobalArgs, args: ShellArgs, conn: &Connection) ->
         path.display(),
         if global.readonly { " (read-only)" } else { "" }
     );
-    let mut shell =
-        Shell::new(conn, console, query_catalog(), &mut out, &mut err).keep_going(args.keep_going);
+    let mut shell = Shell::new(conn, console, query_catalog(), &mut out, &mut err)
+        .keep_going(args.keep_going)
+        .database(path, shell_access(global))
+        .interrupter(interrupter);
     if !args.no_rc
         && let Some(rc) = terminal::startup_file().filter(|p| p.exists())
         && let Err(e) = shell.run_startup_file(&rc)
@@ -73,7 +86,7 @@ fn interactive_shell(global: &GlobalArgs, args: ShellArgs, conn: &Connection) ->
 fn run_script(
     global: &GlobalArgs,
     keep_going: bool,
-    conn: &Connection,
+    conn: Connection,
     input: &mut dyn LineSource,
     file: Option<String>,
 ) -> Result<()> {
@@ -82,7 +95,8 @@ fn run_script(
     let mut err = io::stderr();
     let (result, errors) = {
         let mut shell = Shell::new(conn, console.clone(), query_catalog(), &mut out, &mut err)
-            .keep_going(keep_going);
+            .keep_going(keep_going)
+            .database(database_path(global).0, shell_access(global));
         let result = shell.run_piped_named(input, file);
         (result, shell.errors())
     };
@@ -107,7 +121,7 @@ pub(super) fn sql(global: &GlobalArgs, args: &SqlArgs) -> Result<()> {
     run_script(
         global,
         false,
-        &conn,
+        conn,
         &mut input,
         file.map(|f| f.display().to_string()),
     )

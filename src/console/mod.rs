@@ -135,6 +135,18 @@ impl Console {
         self.line("error", text)
     }
 
+    /// A line peel says that is neither a note nor an error (an import's summary), as its
+    /// reader should see it: `peel: ` before it for programs and logs, bare at the prompt.
+    /// Never silenced.
+    pub fn say(&self, text: &str) -> String {
+        let text = one_line(text);
+        if self.interactive() {
+            text
+        } else {
+            format!("peel: {text}")
+        }
+    }
+
     fn line(&self, kind: &str, text: &str) -> String {
         let text = one_line(text);
         if self.interactive() {
@@ -450,6 +462,13 @@ mod tests {
         let person = console(Mode::Interactive);
         assert_eq!(person.note("a").as_deref(), Some("note: a"));
         assert_eq!(person.error("x"), "error: x");
+        assert_eq!(piped.say("imported a.csv"), "peel: imported a.csv");
+        assert_eq!(person.say("imported a.csv"), "imported a.csv");
+        let quiet = Console {
+            quiet: true,
+            ..piped
+        };
+        assert_eq!(quiet.say("imported\na.csv"), "peel: imported a.csv");
     }
 
     #[test]

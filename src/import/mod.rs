@@ -5,6 +5,7 @@
 //! Every importer writes through the one loader, [`crate::load`].
 
 pub mod bulk;
+pub mod file;
 pub mod grades;
 pub mod home_office;
 pub mod periods;
@@ -128,6 +129,12 @@ pub fn duplicate_column(header: &[String]) -> Option<String> {
 /// Whether a CSV file has the series layout ([`series`]): its first line after `#`
 /// comments is that layout's header. Reads at most the first 64 KiB.
 pub fn is_series_file(path: &Path) -> std::io::Result<bool> {
+    Ok(series::is_series_header(&csv_header(path)?))
+}
+
+/// The cells of a CSV file's first line after `#` comments, split at commas: enough to
+/// tell the layouts apart, which all name plain columns. Reads at most the first 64 KiB.
+pub fn csv_header(path: &Path) -> std::io::Result<Vec<String>> {
     use std::io::Read;
     let mut head = Vec::new();
     std::fs::File::open(path)?
@@ -139,11 +146,12 @@ pub fn is_series_file(path: &Path) -> std::io::Result<bool> {
         .find(|l| !l.starts_with('#'))
         .unwrap_or_default()
         .trim_start_matches('\u{feff}');
+    // A UTF-16 file has no readable header: no layout, so the importer it goes to
+    // names the encoding.
     if foreign_encoding(&head).is_some() {
-        return Ok(false);
+        return Ok(Vec::new());
     }
-    let columns: Vec<String> = header.split(',').map(str::to_string).collect();
-    Ok(series::is_series_header(&columns))
+    Ok(header.split(',').map(str::to_string).collect())
 }
 
 /// What importing one series file did, and the rates refreshed after it.

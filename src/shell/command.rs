@@ -9,6 +9,7 @@ use std::path::PathBuf;
 
 use clap::ValueEnum;
 
+use crate::import::file::{Kind, Options as ImportOptions};
 use crate::output::Format;
 use crate::value::Value;
 
@@ -48,8 +49,8 @@ pub const COMMANDS: &[Spec] = &[
     Spec {
         name: "mode",
         usage: ".mode FORMAT",
-        summary: "Output format: table, csv, tsv, json, jsonl, markdown, line",
-        details: "The formats of --format, plus `line`: one field per line, for rows too wide for a table. Tables are cut to fit the terminal; `line` shows every value whole.",
+        summary: "Output format: {formats}",
+        details: "The formats of --format. Tables are fitted to the terminal; `line` shows one field per line, every value whole, for rows too wide for a table; `chart` draws bars of a label and a number.",
     },
     Spec {
         name: "headers",
@@ -76,10 +77,34 @@ pub const COMMANDS: &[Spec] = &[
         details: "Like .output, for the next statement or command only. `.mode csv` then `.once out.csv` gives a spreadsheet-ready file.",
     },
     Spec {
+        name: "excel",
+        usage: ".excel",
+        summary: "Open the next result in a spreadsheet",
+        details: "The next result is written as CSV to a new file in the temporary folder, which the system's opener then opens (xdg-open, open, or start; the PEEL_OPENER environment variable names another program, and an empty one opens nothing). Where nothing opens it, the shell says where the file is.",
+    },
+    Spec {
         name: "read",
         usage: ".read FILE",
         summary: "Run the statements and commands in FILE",
         details: "The file may hold SQL and dot-commands. It stops at its first error (unless peel was started with --keep-going).",
+    },
+    Spec {
+        name: "open",
+        usage: ".open [--new] FILE",
+        summary: "Close this database and open FILE",
+        details: "FILE is opened as --db opens it: a missing file, a file that is not a peel database, or one made by a newer peel is refused, and the database open now stays open. `.open --new FILE` first builds FILE from the embedded seed, as `peel init` does (FILE must not exist yet). Under --readonly the new database is read-only too. Not while a transaction is open: COMMIT or ROLLBACK first.",
+    },
+    Spec {
+        name: "dump",
+        usage: ".dump [TABLE]",
+        summary: "The database, or one table, as SQL that rebuilds it",
+        details: "As sqlite3's .dump writes it: PRAGMA foreign_keys=OFF, one transaction, each table's CREATE statement and its rows as INSERT statements, then indexes, triggers and views. TABLE is a name or a LIKE pattern; a table's indexes and triggers come with it. The whole database ends with its schema version, so `sqlite3 copy.db < dump.sql` makes a file peel opens. Goes where results go: `.once dump.sql` then `.dump`.",
+    },
+    Spec {
+        name: "import",
+        usage: ".import [--csv|--grades|--report] [OPTIONS] FILE",
+        summary: "Import FILE as `peel import` does, with its checks",
+        details: "A .csv file whose header names a grades layout is imported as `peel import grades` would, any other .csv as `peel import csv`, anything else as `peel import report`; --csv, --grades or --report says which. OPTIONS are those of peel import: --replace, --dry-run, --create-metrics, --unit UNIT, --create-items, --trust LEVEL. The file is one transaction: a bad row stops it with the file, line and column, and nothing of it is stored.",
     },
     Spec {
         name: "timer",
@@ -143,6 +168,14 @@ pub const COMMANDS: &[Spec] = &[
     },
 ];
 
+impl Spec {
+    /// The summary as `.help` shows it, with `{formats}` replaced by every format.
+    pub fn summary_text(&self) -> String {
+        self.summary
+            .replace("{formats}", &format_names().join(", "))
+    }
+}
+
 /// Looks a command up by its exact name (without the dot).
 pub fn spec(name: &str) -> Option<&'static Spec> {
     COMMANDS.iter().find(|s| s.name == name)
@@ -180,8 +213,28 @@ pub enum DotCommand {
     Output(Option<PathBuf>),
     /// `.once FILE`
     Once(PathBuf),
+    /// `.excel`
+    Excel,
     /// `.read FILE`
     Read(PathBuf),
+    /// `.open [--new] FILE`
+    Open {
+        /// The database file.
+        path: PathBuf,
+        /// Build it first from the seed (`--new`).
+        new: bool,
+    },
+    /// `.dump [TABLE]`
+    Dump(Option<String>),
+    /// `.import [--csv|--grades|--report] [OPTIONS] FILE`
+    Import {
+        /// The file.
+        path: PathBuf,
+        /// The importer asked for; `None` tells it from the file.
+        kind: Option<Kind>,
+        /// The options of `peel import`.
+        options: ImportOptions,
+    },
     /// `.timer on|off`
     Timer(bool),
     /// `.footer on|off`
@@ -466,6 +519,115 @@ fn param(spec: &'static Spec, args: &[Word]) -> Result<ParamCommand, CommandErro
     }
 }
 
+/// An unquoted word starting with `--`: an option. Quoted, it is a name (`'--odd.csv'`).
+fn is_option(word: &Word) -> bool {
+    !word.quoted && word.text.starts_with("--")
+}
+
+/// `.open [--new] FILE`.
+fn open(spec: &'static Spec, args: &[Word]) -> Result<DotCommand, CommandError> {
+    let mut new = false;
+    let mut files = Vec::new();
+    for w in args {
+        match w.text.as_str() {
+            "--new" if is_option(w) => new = true,
+            _ if is_option(w) => {
+                return Err(usage(
+                    spec,
+                    format!("unknown option {}", printable(&w.text)),
+                ));
+            }
+            _ => files.push(w.text.clone()),
+        }
+    }
+    match files.as_slice() {
+        [path] => Ok(DotCommand::Open {
+            path: PathBuf::from(path),
+            new,
+        }),
+        [] => Err(usage(spec, "expected a file name")),
+        _ => Err(usage(spec, "too many arguments (quote a name with spaces)")),
+    }
+}
+
+/// `.import [--csv|--grades|--report] [OPTIONS] FILE`, with the options of `peel import`
+/// (`--unit count` or `--unit=count`).
+fn import(spec: &'static Spec, args: &[Word]) -> Result<DotCommand, CommandError> {
+    let mut kind = None;
+    let mut options = ImportOptions::default();
+    let mut files = Vec::new();
+    let mut words = args.iter();
+    while let Some(w) = words.next() {
+        if !is_option(w) {
+            files.push(w.text.clone());
+            continue;
+        }
+        let (flag, inline) = match w.text.split_once('=') {
+            Some((flag, value)) => (flag, Some(value.to_string())),
+            None => (w.text.as_str(), None),
+        };
+        let mut value = |what: &str| -> Result<String, CommandError> {
+            match inline
+                .clone()
+                .or_else(|| words.next().map(|v| v.text.clone()))
+            {
+                Some(v) => Ok(v),
+                None => Err(usage(spec, format!("{flag} needs {what}"))),
+            }
+        };
+        let chosen = match flag {
+            "--csv" => Some(Kind::Csv),
+            "--grades" => Some(Kind::Grades),
+            "--report" => Some(Kind::Report),
+            "--replace" => {
+                options.replace = true;
+                None
+            }
+            "--dry-run" => {
+                options.dry_run = true;
+                None
+            }
+            "--create-metrics" => {
+                options.create_metrics = true;
+                None
+            }
+            "--create-items" => {
+                options.create_items = true;
+                None
+            }
+            "--unit" => {
+                options.unit = Some(value("a unit")?);
+                None
+            }
+            "--trust" => {
+                options.trust = value("a trust level")?;
+                None
+            }
+            other => {
+                return Err(usage(spec, format!("unknown option {}", printable(other))));
+            }
+        };
+        if let Some(k) = chosen {
+            if kind.is_some_and(|earlier| earlier != k) {
+                return Err(usage(spec, "one of --csv, --grades and --report"));
+            }
+            kind = Some(k);
+        }
+    }
+    match files.as_slice() {
+        [path] => Ok(DotCommand::Import {
+            path: PathBuf::from(path),
+            kind,
+            options,
+        }),
+        [] => Err(usage(spec, "expected a file name")),
+        [_, _, ..] => Err(usage(
+            spec,
+            "one file at a time; peel's importers choose the tables (there is no TABLE argument as in sqlite3)",
+        )),
+    }
+}
+
 /// Parses one dot-command line (starting with `.`; leading whitespace allowed).
 pub fn parse(line: &str) -> Result<DotCommand, CommandError> {
     let line = line.trim();
@@ -502,7 +664,22 @@ pub fn parse(line: &str) -> Result<DotCommand, CommandError> {
         "nullvalue" => DotCommand::NullValue(optional_one(spec, args)?),
         "output" => DotCommand::Output(optional_one(spec, args)?.map(PathBuf::from)),
         "once" => DotCommand::Once(PathBuf::from(one(spec, args, "a file name")?)),
+        "excel" => {
+            none(spec, args)?;
+            DotCommand::Excel
+        }
         "read" => DotCommand::Read(PathBuf::from(one(spec, args, "a file name")?)),
+        "open" => open(spec, args)?,
+        "dump" => match args {
+            [w] if is_option(w) => {
+                return Err(usage(
+                    spec,
+                    format!("unknown option {}", printable(&w.text)),
+                ));
+            }
+            _ => DotCommand::Dump(optional_one(spec, args)?),
+        },
+        "import" => import(spec, args)?,
         "timer" => DotCommand::Timer(boolean(spec, args)?),
         "footer" => DotCommand::Footer(boolean(spec, args)?),
         "maxrows" => {
@@ -561,7 +738,7 @@ pub fn help_overview() -> String {
     let width = COMMANDS.iter().map(|s| s.usage.len()).max().unwrap_or(0);
     let mut out = String::new();
     for s in COMMANDS {
-        out.push_str(&format!("{:width$}  {}\n", s.usage, s.summary));
+        out.push_str(&format!("{:width$}  {}\n", s.usage, s.summary_text()));
     }
     out.push_str(
         "\nSQL statements run when complete (end them with `;`). Tab completes names; \
@@ -573,7 +750,12 @@ pub fn help_overview() -> String {
 /// `.help NAME`: usage, summary and details of one command.
 pub fn help_for(name: &str) -> Result<String, CommandError> {
     let s = resolve(name.trim_start_matches('.'))?;
-    Ok(format!("{}\n  {}.\n  {}\n", s.usage, s.summary, s.details))
+    Ok(format!(
+        "{}\n  {}.\n  {}\n",
+        s.usage,
+        s.summary_text(),
+        s.details
+    ))
 }
 
 #[cfg(test)]
@@ -653,16 +835,106 @@ mod tests {
             ),
             (".quit", DotCommand::Quit),
             ("  .exit  ", DotCommand::Quit),
+            (".excel", DotCommand::Excel),
+            (
+                ".open other.db",
+                DotCommand::Open {
+                    path: "other.db".into(),
+                    new: false,
+                },
+            ),
+            (
+                ".open --new 'my copy.db'",
+                DotCommand::Open {
+                    path: "my copy.db".into(),
+                    new: true,
+                },
+            ),
+            // Quoted, a name that looks like an option is a name.
+            (
+                ".open '--new'",
+                DotCommand::Open {
+                    path: "--new".into(),
+                    new: false,
+                },
+            ),
+            (".dump", DotCommand::Dump(None)),
+            (".dump areas", DotCommand::Dump(Some("areas".into()))),
+            (
+                ".import figures.csv",
+                DotCommand::Import {
+                    path: "figures.csv".into(),
+                    kind: None,
+                    options: ImportOptions::default(),
+                },
+            ),
+            (
+                ".import --grades --replace --trust high --dry-run g.txt",
+                DotCommand::Import {
+                    path: "g.txt".into(),
+                    kind: Some(Kind::Grades),
+                    options: ImportOptions {
+                        replace: true,
+                        dry_run: true,
+                        trust: "high".into(),
+                        ..ImportOptions::default()
+                    },
+                },
+            ),
+            (
+                ".import --create-metrics --unit 'per 1,000 population' --csv stops.csv",
+                DotCommand::Import {
+                    path: "stops.csv".into(),
+                    kind: Some(Kind::Csv),
+                    options: ImportOptions {
+                        create_metrics: true,
+                        unit: Some("per 1,000 population".into()),
+                        ..ImportOptions::default()
+                    },
+                },
+            ),
+            (
+                ".import --unit=count --trust=low '--odd name.csv'",
+                DotCommand::Import {
+                    path: "--odd name.csv".into(),
+                    kind: None,
+                    options: ImportOptions {
+                        unit: Some("count".into()),
+                        trust: "low".into(),
+                        ..ImportOptions::default()
+                    },
+                },
+            ),
+            (
+                ".import --report --report --create-items r.txt",
+                DotCommand::Import {
+                    path: "r.txt".into(),
+                    kind: Some(Kind::Report),
+                    options: ImportOptions {
+                        create_items: true,
+                        ..ImportOptions::default()
+                    },
+                },
+            ),
         ];
         for (line, expected) in cases {
             assert_eq!(&ok(line), expected, "{line}");
         }
-        // The table and the parser agree: every listed command has a parse arm.
+        // The table and the parser agree: every listed command has a parse arm, and a
+        // case above.
         for s in COMMANDS {
             let e = parse(&format!(".{}", s.name));
             assert!(
                 !matches!(e, Err(CommandError::Unknown { .. })),
                 ".{}: {e:?}",
+                s.name
+            );
+            assert!(
+                cases.iter().any(|(line, _)| {
+                    let head = line.split_whitespace().next().unwrap_or_default();
+                    head == format!(".{}", s.name)
+                }),
+                ".{} has no case above",
                 s.name
             );
         }
@@ -714,6 +986,22 @@ mod tests {
         assert!(err(".once").contains("expected a file name"));
         assert!(err(".run").contains("expected a query name"));
         assert!(err(".quit now").contains("takes no arguments"));
+        assert_eq!(
+            err(".open"),
+            "expected a file name (usage: .open [--new] FILE)"
+        );
+        assert!(err(".open --old a.db").starts_with("unknown option --old (usage"));
+        assert!(err(".open a.db b.db").contains("too many arguments"));
+        assert!(err(".dump --data-only").starts_with("unknown option --data-only"));
+        assert!(err(".dump a b").contains("too many arguments"));
+        assert!(err(".excel now").contains("takes no arguments"));
+        assert!(err(".import").contains("expected a file name"));
+        assert!(err(".import data.csv mytable").contains("there is no TABLE argument"));
+        assert!(
+            err(".import --csv --grades x.csv").contains("one of --csv, --grades and --report")
+        );
+        assert!(err(".import --unit").starts_with("--unit needs a unit (usage: .import"));
+        assert!(err(".import --frob x.csv").starts_with("unknown option --frob"));
         assert_eq!(err(".output 'oops"), "unterminated ' quote");
         assert!(err(".").starts_with("unknown command"));
     }
@@ -728,6 +1016,12 @@ mod tests {
         );
         // `.h` could be .help or .headers: too short, so it is not guessed.
         assert!(err(".h").starts_with("unknown command .h"));
+        assert_eq!(
+            err(".ex"),
+            ".ex could be .excel, .exit; type more of the name"
+        );
+        assert_eq!(ok(".exi"), DotCommand::Quit);
+        assert_eq!(ok(".du"), DotCommand::Dump(None));
     }
 
     #[test]
@@ -736,8 +1030,19 @@ mod tests {
         for s in COMMANDS {
             let lines: Vec<_> = text.lines().filter(|l| l.starts_with(s.usage)).collect();
             assert_eq!(lines.len(), 1, "{}", s.name);
-            assert!(lines[0].contains(s.summary));
+            assert!(lines[0].contains(&s.summary_text()));
         }
+        // Every format is named, in the overview and in `.help mode`, by its name in
+        // --format: the list is read from the Format type, so a new one cannot be missed.
+        let formats = "Output format: table, csv, tsv, json, jsonl, markdown, line, chart";
+        assert_eq!(
+            format_names(),
+            [
+                "table", "csv", "tsv", "json", "jsonl", "markdown", "line", "chart"
+            ]
+        );
+        assert!(text.contains(formats), "{text}");
+        assert!(help_for("mode").unwrap().contains(formats));
         assert!(help_for(".mode").unwrap().starts_with(".mode FORMAT\n"));
         assert!(help_for("param").unwrap().contains("bound, never pasted"));
         assert!(help_for("nosuch").is_err());

@@ -143,8 +143,12 @@ pub fn keywords() -> &'static [String] {
 /// Keywords after which only a table or view name makes sense.
 const TABLE_CONTEXT: &[&str] = &["FROM", "JOIN", "INTO", "UPDATE", "TABLE"];
 
-/// Dot-commands whose argument is a file name (completed by rustyline's own completer).
+/// Dot-commands whose first argument is a file name (completed by rustyline's own
+/// completer).
 const FILE_COMMANDS: &[&str] = &["read", "output", "once"];
+
+/// Dot-commands whose file name may follow options (`.open --new FILE`).
+const FILE_AFTER_OPTIONS: &[&str] = &["open", "import"];
 
 fn starts_with_ignore_case(word: &str, prefix: &str) -> bool {
     word.len() >= prefix.len()
@@ -202,7 +206,7 @@ pub fn complete(before: &str, vocabulary: &Vocabulary) -> (usize, Vec<String>) {
                 .filter(|s| s.name.starts_with(prefix.trim_start_matches('.')))
                 .map(|s| s.name.to_string())
                 .collect(),
-            ("tables" | "schema", 0) => matching(&vocabulary.tables, prefix),
+            ("tables" | "schema" | "dump", 0) => matching(&vocabulary.tables, prefix),
             ("mode", 0) => matching(&format_names(), prefix),
             ("headers" | "timer" | "footer", 0) => fixed(&["on", "off"]),
             ("param" | "parameter", 0) => fixed(&["set", "unset", "list", "clear"]),
@@ -267,9 +271,18 @@ pub fn complete(before: &str, vocabulary: &Vocabulary) -> (usize, Vec<String>) {
     (start, out)
 }
 
-/// True when the cursor is in the file-name argument of `.read`, `.output` or `.once`.
+/// True when the cursor is in the file-name argument of `.read`, `.output` or `.once`,
+/// or in any argument of `.open` and `.import` that is not an option.
 pub fn wants_file_name(before: &str) -> bool {
-    matches!(dot_argument(before), Some((name, _, 0)) if FILE_COMMANDS.contains(&name.to_ascii_lowercase().as_str()))
+    match dot_argument(before) {
+        Some((name, start, index)) => {
+            let name = name.to_ascii_lowercase();
+            (index == 0 && FILE_COMMANDS.contains(&name.as_str()))
+                || (FILE_AFTER_OPTIONS.contains(&name.as_str())
+                    && !before[start..].starts_with('-'))
+        }
+        None => false,
+    }
 }
 
 /// True when Enter should hand the input to the shell: a dot-command, a blank line, a
@@ -413,6 +426,11 @@ mod tests {
         assert!(wants_file_name(".read qu"));
         assert!(wants_file_name(".once "));
         assert!(!wants_file_name(".read a.sql b"));
+        assert!(wants_file_name(".open "));
+        assert!(wants_file_name(".open --new ot"));
+        assert!(!wants_file_name(".open --n"));
+        assert!(wants_file_name(".import --csv fig"));
+        assert_eq!(words(".dump a"), vec!["areas"]);
         assert!(!wants_file_name("SELECT 1"));
     }
 

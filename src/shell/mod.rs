@@ -5,6 +5,10 @@
 //! prompts, history and completion), piped stdin, `.read FILE` and the startup file
 //! (plain lines, no prompts). The loop writes to any `Write`, so it is tested without a
 //! terminal.
+//!
+//! The shell owns its connection, so `.open` can put another in its place; whoever must
+//! reach the connection from outside (Ctrl-C's handler) does so through an
+//! [`Interrupter`], which the shell points at each connection it opens.
 
 pub mod catalog;
 pub mod command;
@@ -16,12 +20,19 @@ use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
-use rusqlite::Connection;
+use rusqlite::types::ValueRef;
+use rusqlite::{Connection, InterruptHandle};
 
 use crate::console::call::{self, CallOptions};
 use crate::console::{Console, Shared};
+use crate::db::{self, Access};
+use crate::dump::{self, DumpError};
+use crate::error::error_line;
 use crate::exec::{self, ExecError, Params, Policy};
+use crate::import::file::{self as import_file, FACT_COLUMNS, Kind, Said};
+use crate::output::{Format, RowSink};
 use crate::value::Value;
 use catalog::{CatalogError, QueryCatalog};
 use command::{CommandError, DotCommand, ParamCommand};
@@ -72,11 +83,21 @@ impl<R: BufRead> Reader<R> {
     }
 }
 
+/// The longest line read from a script: a file with no line ends (or a device) must not
+/// grow memory without bound.
+pub const MAX_LINE: u64 = 64 * 1024 * 1024;
+
 impl<R: BufRead> LineSource for Reader<R> {
     fn read_line(&mut self, _prompt: &str) -> io::Result<Input> {
         let mut line = String::new();
-        if self.inner.read_line(&mut line)? == 0 {
+        if io::Read::take(&mut self.inner, MAX_LINE + 1).read_line(&mut line)? == 0 {
             return Ok(Input::End);
+        }
+        if line.len() as u64 > MAX_LINE {
+            return Err(io::Error::other(format!(
+                "a line longer than {} MiB",
+                MAX_LINE / (1024 * 1024)
+            )));
         }
         if line.ends_with('\n') {
             line.pop();
@@ -158,6 +179,18 @@ impl From<ExecError> for ShellError {
     }
 }
 
+impl From<DumpError> for ShellError {
+    fn from(e: DumpError) -> Self {
+        if e.is_interrupt() {
+            return ShellError::Interrupted;
+        }
+        match e {
+            DumpError::Output(io) => ShellError::Output(io),
+            other => ShellError::Message(other.to_string()),
+        }
+    }
+}
+
 impl From<CatalogError> for ShellError {
     fn from(e: CatalogError) -> Self {
         match e {
@@ -199,18 +232,52 @@ impl Origin {
 enum Destination {
     /// The shell's output (the terminal, or stdout when piped).
     Screen,
-    /// A file named by `.output` or `.once`.
+    /// A file named by `.output` or `.once`, or made by `.excel`.
     File {
         path: PathBuf,
         writer: BufWriter<File>,
-        /// Back to the screen after the next result (`.once`).
+        /// Back to the screen after the next result (`.once`, `.excel`).
         once: bool,
+        /// `.excel`: the format to return to, and the file is opened when written.
+        excel: Option<Format>,
     },
 }
 
-/// The interactive and piped shell on one connection.
+/// Lets Ctrl-C's handler, which runs on a thread of its own, interrupt whichever
+/// connection the shell holds now: the shell points it at each connection it opens.
+#[derive(Clone, Default)]
+pub struct Interrupter(Arc<Mutex<Option<InterruptHandle>>>);
+
+impl Interrupter {
+    /// From now on, interrupts `conn`.
+    pub fn follow(&self, conn: &Connection) {
+        let mut slot = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        *slot = Some(conn.get_interrupt_handle());
+    }
+
+    /// Stops the statement running on the connection followed, if any.
+    pub fn interrupt(&self) {
+        let slot = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(handle) = slot.as_ref() {
+            handle.interrupt();
+        }
+    }
+}
+
+/// The interactive and piped shell on one connection at a time.
 pub struct Shell<'a> {
-    conn: &'a Connection,
+    conn: Connection,
+    /// The database file as it was named (`--db`, `.open`), for `.show`.
+    path: PathBuf,
+    /// How `.open` opens a file: read-only under --readonly.
+    access: Access,
+    interrupter: Option<Interrupter>,
     console: Console,
     params: Params,
     catalog: Box<dyn QueryCatalog + 'a>,
@@ -231,14 +298,18 @@ pub struct Shell<'a> {
 impl<'a> Shell<'a> {
     /// A shell on `conn` writing results to `out` and errors to `err`.
     pub fn new(
-        conn: &'a Connection,
+        conn: Connection,
         console: Console,
         catalog: Box<dyn QueryCatalog + 'a>,
         out: &'a mut dyn Write,
         err: &'a mut dyn Write,
     ) -> Self {
+        let path = PathBuf::from(conn.path().unwrap_or(":memory:"));
         Shell {
             conn,
+            path,
+            access: Access::ReadWrite,
+            interrupter: None,
             console,
             params: Params::new(),
             catalog,
@@ -258,6 +329,31 @@ impl<'a> Shell<'a> {
     pub fn keep_going(mut self, yes: bool) -> Self {
         self.keep_going = yes;
         self
+    }
+
+    /// Names the database file as the user named it, and says how `.open` opens others
+    /// (read-only under --readonly, as `--db` opened this one).
+    pub fn database(mut self, path: PathBuf, access: Access) -> Self {
+        self.path = path;
+        self.access = access;
+        self
+    }
+
+    /// Points `interrupter` at this connection, and at each one `.open` opens.
+    pub fn interrupter(mut self, interrupter: Interrupter) -> Self {
+        interrupter.follow(&self.conn);
+        self.interrupter = Some(interrupter);
+        self
+    }
+
+    /// The connection the shell holds now.
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Ends the shell, handing its connection back.
+    pub fn into_connection(self) -> Connection {
+        self.conn
     }
 
     /// Errors reported and gone past so far.
@@ -384,7 +480,10 @@ impl<'a> Shell<'a> {
             }
             buffer.push_str(&text);
             buffer.push('\n');
-            if exec::is_complete(&buffer) {
+            // Only a semicolon or the end of a comment can complete a statement; asking
+            // SQLite about the whole buffer after every line would be quadratic in a long
+            // statement.
+            if (text.contains(';') || text.contains("*/")) && exec::is_complete(&buffer) {
                 let sql = std::mem::take(&mut buffer);
                 source.add_history(sql.trim());
                 let result = self.run_sql(&sql, first_line);
@@ -436,7 +535,7 @@ impl<'a> Shell<'a> {
             return;
         }
         self.schema_version = version;
-        source.set_vocabulary(Vocabulary::load(self.conn, self.catalog.as_ref()));
+        source.set_vocabulary(Vocabulary::load(&self.conn, self.catalog.as_ref()));
     }
 
     /// Runs `run` with the writers of the current destination: results to the screen or
@@ -491,7 +590,7 @@ impl<'a> Shell<'a> {
             Destination::File { writer, .. } => writer.flush(),
         };
         let _ = screen.borrow_mut().flush();
-        self.finish_once();
+        self.finish_once(result.is_ok() && flushed.is_ok());
         let value = result?;
         flushed.map_err(ShellError::Output)?;
         Ok(value)
@@ -544,25 +643,52 @@ impl<'a> Shell<'a> {
                 .write_all(text.as_bytes())
                 .and_then(|()| writer.flush()),
         };
-        self.finish_once();
+        self.finish_once(result.is_ok());
         result.map_err(ShellError::Output)
     }
 
-    /// After `.once`, the next result has been written: back to the screen.
-    fn finish_once(&mut self) {
+    /// After `.once` or `.excel`, the next result has been written (whole when
+    /// `complete`): back to the screen.
+    fn finish_once(&mut self, complete: bool) {
         if matches!(self.destination, Destination::File { once: true, .. }) {
-            self.close_output();
+            self.close_file(complete);
         }
     }
 
     /// Flushes and closes an `.output` file; results go to the screen again.
     fn close_output(&mut self) {
-        if let Destination::File {
-            path, mut writer, ..
+        self.close_file(true);
+    }
+
+    /// Closes the output file. `.excel`'s file is then opened for the user when it holds
+    /// a whole result, and removed when it holds nothing or a failed one.
+    fn close_file(&mut self, complete: bool) {
+        let Destination::File {
+            path,
+            mut writer,
+            excel,
+            ..
         } = std::mem::replace(&mut self.destination, Destination::Screen)
-            && let Err(e) = writer.flush()
-        {
+        else {
+            return;
+        };
+        let flushed = writer.flush();
+        if let Err(e) = &flushed {
             let _ = writeln!(self.err, "error: {}: {e}", path.display());
+        }
+        let Some(format) = excel else {
+            return;
+        };
+        self.console.format = format;
+        let written = writer.get_ref().metadata().map_or(0, |m| m.len()) > 0;
+        drop(writer);
+        if complete && written && flushed.is_ok() {
+            if let Some(line) = open_for_user(&path) {
+                let line = self.console.say(&line);
+                self.say_lines(&[line]);
+            }
+        } else {
+            let _ = std::fs::remove_file(&path);
         }
     }
 
@@ -573,8 +699,125 @@ impl<'a> Shell<'a> {
             path,
             writer: BufWriter::new(file),
             once,
+            excel: None,
         };
         Ok(())
+    }
+
+    /// `.excel`: the next result goes, as CSV, to a new file in the temporary folder,
+    /// which is opened when the result is whole.
+    fn excel(&mut self) -> Result<(), ShellError> {
+        let (path, file) = new_temporary_csv()
+            .map_err(|e| ShellError::Message(format!("making a file for .excel: {e}")))?;
+        self.close_output();
+        let format = std::mem::replace(&mut self.console.format, Format::Csv);
+        self.destination = Destination::File {
+            path,
+            writer: BufWriter::new(file),
+            once: true,
+            excel: Some(format),
+        };
+        Ok(())
+    }
+
+    /// Writes lines that are not results (an import's summary) where notes go: the screen
+    /// at the prompt, stderr otherwise; never into an `.output` file.
+    fn say_lines(&mut self, lines: &[String]) {
+        let _ = self.out.flush();
+        let to: &mut dyn Write = if self.console.interactive() {
+            &mut *self.out
+        } else {
+            &mut *self.err
+        };
+        for line in lines {
+            let _ = writeln!(to, "{line}");
+        }
+        let _ = to.flush();
+    }
+
+    /// `.open [--new] FILE`: the new connection replaces the old only once it is open, so
+    /// a refused file leaves the shell where it was.
+    fn open(&mut self, path: PathBuf, new: bool) -> Result<(), ShellError> {
+        if !self.conn.is_autocommit() {
+            return Err(ShellError::Message(
+                "a transaction is open: COMMIT or ROLLBACK it before .open".into(),
+            ));
+        }
+        if new {
+            if path.exists() {
+                return Err(ShellError::Message(format!(
+                    "{}: already exists (.open {} opens it)",
+                    path.display(),
+                    path.display()
+                )));
+            }
+            crate::seed::build_database(&path, false)
+                .map_err(|e| ShellError::Message(error_line(&e)))?;
+        }
+        let conn = db::open(&path, self.access).map_err(|e| ShellError::Message(e.to_string()))?;
+        // The old connection closes as it is dropped.
+        self.conn = conn;
+        self.path = path;
+        if let Some(interrupter) = &self.interrupter {
+            interrupter.follow(&self.conn);
+        }
+        // Another file: completion must read its names, whatever its schema version.
+        self.schema_version = None;
+        Ok(())
+    }
+
+    /// `.import FILE`: through the importer `peel import` would use, saying what it says.
+    fn import(
+        &mut self,
+        path: &Path,
+        kind: Option<Kind>,
+        options: &import_file::Options,
+    ) -> Result<(), ShellError> {
+        let message = |e: anyhow::Error| ShellError::Message(error_line(&e));
+        import_file::ensure_file(path).map_err(message)?;
+        let kind = match kind {
+            Some(kind) => kind,
+            None => Kind::detect(path).map_err(|e| file_error(path, &e))?,
+        };
+        options.check(kind).map_err(ShellError::Message)?;
+        let outcome = import_file::import(&mut self.conn, path, kind, options, &mut |_| {})
+            .map_err(message)?;
+        // New metrics and areas are names completion offers.
+        self.schema_version = None;
+        let lines: Vec<String> = outcome
+            .said
+            .iter()
+            .filter_map(|said| match said {
+                Said::Note(text) => self.console.note(text),
+                Said::Line(text) => Some(self.console.say(text)),
+            })
+            .collect();
+        match outcome.facts {
+            // A dry run of a report: its facts are a result, and the lines follow them.
+            Some(rows) => self.with_output(|_, _, console, data, notes, to_screen| {
+                let mut sink = console.presenter(data, notes, to_screen);
+                let columns: Vec<String> = FACT_COLUMNS.iter().map(|c| c.to_string()).collect();
+                let shown = (|| {
+                    sink.begin(&columns)?;
+                    for row in &rows {
+                        sink.row(row)?;
+                    }
+                    sink.end()?;
+                    sink.finish()
+                })();
+                drop(sink);
+                shown.map_err(ShellError::Output)?;
+                let mut notes = notes.borrow_mut();
+                for line in &lines {
+                    writeln!(notes, "{line}").map_err(ShellError::Output)?;
+                }
+                notes.flush().map_err(ShellError::Output)
+            }),
+            None => {
+                self.say_lines(&lines);
+                Ok(())
+            }
+        }
     }
 
     /// Runs one dot-command line.
@@ -605,7 +848,19 @@ impl<'a> Shell<'a> {
             }
             DotCommand::Output(Some(path)) => self.open_output(path, false),
             DotCommand::Once(path) => self.open_output(path, true),
+            DotCommand::Excel => self.excel(),
             DotCommand::Read(path) => self.read_file(&path),
+            DotCommand::Open { path, new } => self.open(path, new),
+            DotCommand::Dump(pattern) => {
+                self.with_output(|conn, _params, _console, data, _notes, _to_screen| {
+                    Ok(dump::dump(conn, pattern.as_deref(), data)?)
+                })
+            }
+            DotCommand::Import {
+                path,
+                kind,
+                options,
+            } => self.import(&path, kind, &options),
             DotCommand::Timer(on) => {
                 self.console.timer = on;
                 Ok(())
@@ -624,7 +879,7 @@ impl<'a> Shell<'a> {
                 self.emit(&text)
             }
             DotCommand::Queries => {
-                let list = self.catalog.list(self.conn)?;
+                let list = self.catalog.list(&self.conn)?;
                 let width = list.iter().map(|q| q.name.len()).max().unwrap_or(0);
                 let mut text = String::new();
                 for q in &list {
@@ -641,7 +896,7 @@ impl<'a> Shell<'a> {
                     ShellError::Message("nothing to save yet: run a SQL statement first".into())
                 })?;
                 self.catalog
-                    .save(self.conn, &name, &sql, description.as_deref())?;
+                    .save(&self.conn, &name, &sql, description.as_deref())?;
                 // The new name should complete at once.
                 self.schema_version = None;
                 // A confirmation, not data: stderr, so piped output stays clean.
@@ -659,7 +914,7 @@ impl<'a> Shell<'a> {
     /// presents it.
     fn run_query(&mut self, name: &str, args: &[String]) -> Result<(), ShellError> {
         let (args, result) = split_result_flag(args)?;
-        let call = self.catalog.prepare(self.conn, name, &args)?;
+        let call = self.catalog.prepare(&self.conn, name, &args)?;
         let options = CallOptions {
             result,
             ..CallOptions::default()
@@ -677,6 +932,12 @@ impl<'a> Shell<'a> {
                 ".read nested {MAX_DEPTH} deep; does {} read itself?",
                 path.display()
             )));
+        }
+        if let Some(problem) = crate::import::input_file_problem(path) {
+            return Err(ShellError::File {
+                path: path.to_path_buf(),
+                message: problem,
+            });
         }
         let file = File::open(path).map_err(|e| file_error(path, &e))?;
         let origin = Origin {
@@ -802,8 +1063,17 @@ impl<'a> Shell<'a> {
             0 => "all".to_string(),
             n => n.to_string(),
         };
+        let filename = format!(
+            "{}{}",
+            self.path.display(),
+            if self.access == Access::ReadOnly {
+                " (read-only)"
+            } else {
+                ""
+            }
+        );
         let mut text = format!(
-            "     mode: {format}\n  headers: {}\nnullvalue: {null}\n   output: {output}\n    timer: {}\n   footer: {}\n  maxrows: {max_rows}\n",
+            "     mode: {format}\n  headers: {}\nnullvalue: {null}\n   output: {output}\n    timer: {}\n   footer: {}\n  maxrows: {max_rows}\n filename: {filename}\n",
             on(self.console.options.headers),
             on(self.console.timer),
             on(self.console.footer),
@@ -849,12 +1119,72 @@ fn split_result_flag(args: &[String]) -> Result<(Vec<String>, Option<String>), S
     Ok((rest, result))
 }
 
-/// A value as SQL would write it: `'text'` quoted, numbers bare, NULL.
+/// A value as SQL would write it (`.dump`'s literals): `'text'` quoted, numbers bare,
+/// NULL.
 fn sql_literal(v: &Value) -> String {
-    match v {
-        Value::Text(s) => format!("'{}'", s.replace('\'', "''")),
-        other => other.to_text().unwrap_or_else(|| "NULL".into()),
+    dump::literal(match v {
+        Value::Null => ValueRef::Null,
+        Value::Integer(i) => ValueRef::Integer(*i),
+        Value::Real(f) => ValueRef::Real(*f),
+        Value::Text(s) => ValueRef::Text(s.as_bytes()),
+        Value::Blob(b) => ValueRef::Blob(b),
+    })
+}
+
+/// A new file for `.excel` in the temporary folder, never one that exists already.
+fn new_temporary_csv() -> io::Result<(PathBuf, File)> {
+    let dir = std::env::temp_dir();
+    let mut attempt = 0u32;
+    loop {
+        let path = dir.join(format!("peel-{}-{attempt}.csv", std::process::id()));
+        match File::options().write(true).create_new(true).open(&path) {
+            Ok(file) => return Ok((path, file)),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && attempt < 10_000 => attempt += 1,
+            Err(e) => return Err(e),
+        }
     }
+}
+
+/// The program that opens a file as the user's desktop would, with its arguments before
+/// the file; `None` when `PEEL_OPENER` is set and empty.
+fn opener() -> Option<(String, Vec<String>)> {
+    if let Some(program) = std::env::var_os("PEEL_OPENER") {
+        let program = program.to_string_lossy().into_owned();
+        return (!program.is_empty()).then(|| (program, Vec::new()));
+    }
+    let (program, args): (&str, &[&str]) = if cfg!(target_os = "macos") {
+        ("open", &[])
+    } else if cfg!(windows) {
+        // `start`'s first quoted argument is a window title, so an empty one goes first.
+        ("cmd", &["/c", "start", ""])
+    } else {
+        ("xdg-open", &[])
+    };
+    Some((program.into(), args.iter().map(|a| a.to_string()).collect()))
+}
+
+/// Opens `path` with the system's opener, waiting for it as sqlite3 does. Returns what
+/// to tell the user when it could not be opened: where the file is, and why.
+fn open_for_user(path: &Path) -> Option<String> {
+    let why = match opener() {
+        None => "PEEL_OPENER is empty".to_string(),
+        Some((program, args)) => match std::process::Command::new(&program)
+            .args(&args)
+            .arg(path)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+        {
+            Ok(status) if status.success() => return None,
+            Ok(status) => format!("{program} could not open it ({status})"),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                format!("no program to open it: {program} was not found")
+            }
+            Err(e) => format!("{program} could not be started: {e}"),
+        },
+    };
+    Some(format!("the result is in {} ({why})", path.display()))
 }
 
 /// Names in columns down then across, as `ls` and sqlite3's `.tables` lay them out.
@@ -882,7 +1212,7 @@ mod tests {
     use crate::console::{Choices, Mode};
     use crate::output::Format;
 
-    fn shell_output(conn: &Connection, console: Console, input: &str) -> (String, String) {
+    fn shell_output(conn: Connection, console: Console, input: &str) -> (String, String) {
         let mut out = Vec::new();
         let mut err = Vec::new();
         {
@@ -918,7 +1248,7 @@ mod tests {
     fn statements_span_lines_and_dot_commands_do_not() {
         let conn = Connection::open_in_memory().unwrap();
         let (out, err) = shell_output(
-            &conn,
+            conn,
             settings(),
             "-- a comment\nSELECT 1 AS a,\n  'x;y' AS b\n;\n.mode tsv\nSELECT 2 AS c; SELECT 3 AS d;\n",
         );
@@ -929,7 +1259,7 @@ mod tests {
     #[test]
     fn errors_carry_the_line_where_the_statement_starts() {
         let conn = Connection::open_in_memory().unwrap();
-        let (_, err) = shell_output(&conn, settings(), "SELECT 1;\n\nSELECT\n nosuch;\n.frob\n");
+        let (_, err) = shell_output(conn, settings(), "SELECT 1;\n\nSELECT\n nosuch;\n.frob\n");
         assert_eq!(
             err,
             "peel: error: line 3: `SELECT nosuch;`: no such column: nosuch\n\
@@ -972,7 +1302,7 @@ mod tests {
         let mut err = Vec::new();
         {
             let mut shell = Shell::new(
-                &conn,
+                conn,
                 console_of(Mode::Interactive),
                 Box::new(catalog::Unavailable),
                 &mut out,
@@ -999,6 +1329,108 @@ mod tests {
                 "SELECT 5 AS e\n;",
                 ".quit"
             ]
+        );
+    }
+
+    /// A peel database with the schema and no rows, at `dir/name`.
+    fn empty_peel_file(dir: &Path, name: &str) -> PathBuf {
+        let path = dir.join(name);
+        let mut conn = Connection::open(&path).unwrap();
+        // One transaction: one sync to disk instead of one per statement.
+        let tx = conn.transaction().unwrap();
+        crate::db::create_schema(&tx).unwrap();
+        tx.commit().unwrap();
+        path
+    }
+
+    #[test]
+    fn open_swaps_the_connection_and_a_refused_file_keeps_the_old_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = empty_peel_file(dir.path(), "a.db");
+        let b = empty_peel_file(dir.path(), "b.db");
+        crate::db::open(&b, Access::ReadWrite)
+            .unwrap()
+            .execute_batch("CREATE TABLE only_in_b (x); INSERT INTO only_in_b VALUES (42);")
+            .unwrap();
+        let mut out = Vec::new();
+        let mut err = Vec::new();
+        let input = format!(
+            ".open {}\nSELECT count(*) AS n FROM only_in_b;\n.open {}\nSELECT x FROM only_in_b;\n\
+             BEGIN;\n.open {}\nROLLBACK;\n",
+            dir.path().join("missing.db").display(),
+            b.display(),
+            a.display(),
+        );
+        {
+            let mut shell = Shell::new(
+                crate::db::open(&a, Access::ReadWrite).unwrap(),
+                settings(),
+                Box::new(catalog::Unavailable),
+                &mut out,
+                &mut err,
+            )
+            .keep_going(true);
+            shell.run_piped(&mut Reader::new(input.as_bytes())).unwrap();
+            assert_eq!(shell.errors(), 3);
+            assert_eq!(shell.connection().path(), Some(b.to_str().unwrap()));
+        }
+        assert_eq!(String::from_utf8(out).unwrap(), "x\n42\n");
+        let missing = dir.path().join("missing.db");
+        assert_eq!(
+            String::from_utf8(err).unwrap(),
+            format!(
+                "peel: error: line 1: {m}: no such database file (build one with `peel init --db {m}`)\n\
+                 peel: error: line 2: `SELECT count(*) AS n FROM only_in_b;`: no such table: only_in_b\n\
+                 peel: error: line 6: a transaction is open: COMMIT or ROLLBACK it before .open\n",
+                m = missing.display()
+            )
+        );
+        assert!(!missing.exists());
+    }
+
+    #[test]
+    fn ctrl_c_follows_the_connection_open_opens() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = empty_peel_file(dir.path(), "a.db");
+        let b = empty_peel_file(dir.path(), "b.db");
+        let interrupter = Interrupter::default();
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        // Ctrl-C pressed again and again, as the handler would call it, until the shell
+        // is done: only an interrupter that moved to b.db can stop the query there.
+        let presser = {
+            let (interrupter, stop) = (interrupter.clone(), stop.clone());
+            std::thread::spawn(move || {
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    interrupter.interrupt();
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+            })
+        };
+        let mut out = Vec::new();
+        let mut err = Vec::new();
+        let input = format!(
+            ".open {}\nWITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000000000) SELECT count(*) FROM c;\n",
+            b.display()
+        );
+        {
+            let mut shell = Shell::new(
+                crate::db::open(&a, Access::ReadWrite).unwrap(),
+                settings(),
+                Box::new(catalog::Unavailable),
+                &mut out,
+                &mut err,
+            )
+            .keep_going(true)
+            .interrupter(interrupter);
+            shell.run_piped(&mut Reader::new(input.as_bytes())).unwrap();
+        }
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        presser.join().unwrap();
+        // The header went out as the query started; no count came.
+        assert_eq!(String::from_utf8(out).unwrap(), "count(*)\n");
+        assert_eq!(
+            String::from_utf8(err).unwrap(),
+            "peel: error: line 2: interrupted\n"
         );
     }
 
@@ -1081,6 +1513,12 @@ mod tests {
                 ".run nosuch",
                 ".save last",
                 ".save 'Bad Name'",
+                ".dump areas",
+                ".dump nosuch",
+                ".open nosuch.db",
+                ".import nosuch.csv",
+                ".import --report --trust high nosuch.txt",
+                ".help import",
                 ".tabels",
                 ".",
                 ".p",
@@ -1094,10 +1532,13 @@ mod tests {
     }
 
     fn touches_files(line: &str) -> bool {
-        matches!(
-            command::parse(line),
-            Ok(DotCommand::Output(_) | DotCommand::Once(_) | DotCommand::Read(_))
-        )
+        match command::parse(line) {
+            Ok(DotCommand::Output(_) | DotCommand::Once(_) | DotCommand::Read(_)) => true,
+            Ok(DotCommand::Excel | DotCommand::Open { new: true, .. }) => true,
+            // Refused when missing, which is what the lines below ask for.
+            Ok(DotCommand::Open { path, .. } | DotCommand::Import { path, .. }) => path.exists(),
+            _ => false,
+        }
     }
 
     #[test]
@@ -1108,6 +1549,8 @@ mod tests {
         crate::db::create_schema(&tx).unwrap();
         crate::seed::load(&tx).unwrap();
         tx.commit().unwrap();
+        // Each session borrows the one seeded connection and hands it back.
+        let shared = RefCell::new(Some(conn));
         let lines = proptest::collection::vec(session_line(), 0..30);
         proptest::proptest!(|(lines in lines)| {
             let input = lines.join("\n");
@@ -1115,7 +1558,7 @@ mod tests {
             let mut err = Vec::new();
             let errors = {
                 let mut shell = Shell::new(
-                    &conn,
+                    shared.borrow_mut().take().unwrap(),
                     settings(),
                     Box::new(catalog::Catalogue),
                     &mut out,
@@ -1123,15 +1566,21 @@ mod tests {
                 )
                 .keep_going(true);
                 let result = shell.run_piped(&mut Reader::new(input.as_bytes()));
+                let errors = shell.errors();
+                *shared.borrow_mut() = Some(shell.into_connection());
                 proptest::prop_assert!(result.is_ok(), "{:?}", result.err().map(|e| e.to_string()));
-                shell.errors()
+                errors
             };
             let err = String::from_utf8(err).unwrap();
             let reported = err.lines().filter(|l| l.starts_with("peel: error: ")).count();
             proptest::prop_assert_eq!(reported, errors, "{}", err);
+            // Besides errors: `.save`'s confirmation, and the notes of a canned query
+            // (`.run force cambs` in line mode says how "cambs" was read).
             for line in err.lines() {
                 proptest::prop_assert!(
-                    line.starts_with("peel: error: ") || line.starts_with("saved as "),
+                    line.starts_with("peel: error: ")
+                        || line.starts_with("peel: note: ")
+                        || line.starts_with("saved as "),
                     "{:?}",
                     line
                 );

@@ -113,7 +113,11 @@ fn help_lists_every_command_and_explains_one() {
         ".nullvalue [TEXT]",
         ".output [FILE]",
         ".once FILE",
+        ".excel",
         ".read FILE",
+        ".open [--new] FILE",
+        ".dump [TABLE]",
+        ".import [--csv|--grades|--report] [OPTIONS] FILE",
         ".timer on|off",
         ".footer on|off",
         ".maxrows N",
@@ -132,8 +136,14 @@ fn help_lists_every_command_and_explains_one() {
         );
     }
     assert!(text.contains(
-        ".mode FORMAT\n  Output format: table, csv, tsv, json, jsonl, markdown, line.\n"
+        ".mode FORMAT\n  Output format: table, csv, tsv, json, jsonl, markdown, line, chart.\n"
     ));
+    // The overview names every format too.
+    assert!(
+        text.lines().any(|l| l.starts_with(".mode FORMAT")
+            && l.ends_with("Output format: table, csv, tsv, json, jsonl, markdown, line, chart")),
+        "{text}"
+    );
 }
 
 #[test]
@@ -531,7 +541,10 @@ fn show_reports_the_settings() {
     ));
     assert_eq!(
         text,
-        "     mode: line\n  headers: off\nnullvalue: (default: NULL in tables and line, empty in csv and tsv)\n   output: screen\n    timer: off\n   footer: off\n  maxrows: 5\n   params:\n     :x = 1\n"
+        format!(
+            "     mode: line\n  headers: off\nnullvalue: (default: NULL in tables and line, empty in csv and tsv)\n   output: screen\n    timer: off\n   footer: off\n  maxrows: 5\n filename: {}\n   params:\n     :x = 1\n",
+            db.display()
+        )
     );
 }
 
@@ -592,4 +605,407 @@ fn completion_scripts_for_bash_zsh_and_fish() {
     assert!(fish.contains("complete -c peel"), "{fish}");
     let out = peel().args(["completions", "tcsh"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn open_switches_to_another_database_and_a_refused_file_keeps_the_old_one() {
+    let (dir, db) = seeded();
+    // other.db: the seed without the 2014 cycle's 124 judgments, so the two counts differ.
+    let other = dir.path().join("other.db");
+    std::fs::copy(&db, &other).unwrap();
+    let out = run(
+        &other,
+        &[
+            "sql",
+            "DELETE FROM judgments WHERE question_id IN (SELECT question_id FROM questions JOIN cycles USING (cycle_id) WHERE cycles.year = 2014)",
+        ],
+    );
+    stdout_ok(&out);
+    let out = piped_in(
+        dir.path(),
+        &db,
+        &["-k"],
+        ".open missing.db\nSELECT count(*) AS here FROM judgments;\n.open other.db\nSELECT count(*) AS there FROM judgments;\n.show\n",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout.clone()).unwrap();
+    // 1222 judgments in the seed; 1098 once the 124 of 2014 are gone.
+    assert!(text.starts_with("here\n1222\nthere\n1098\n"), "{text}");
+    assert!(text.contains(" filename: other.db\n"), "{text}");
+    // The same message as `peel --db missing.db`, placed at its line.
+    let direct = peel()
+        .current_dir(dir.path())
+        .args(["--db", "missing.db", "sql", "SELECT 1"])
+        .output()
+        .unwrap();
+    let message = stderr(&direct);
+    let message = message.trim_end().strip_prefix("peel: error: ").unwrap();
+    let lines = stderr_lines(&out);
+    assert_eq!(lines[0], format!("peel: error: line 1: {message}"));
+    assert!(!dir.path().join("missing.db").exists());
+    assert_eq!(
+        lines[1..],
+        ["peel: error: 1 statement(s) or command(s) failed"]
+    );
+}
+
+#[test]
+fn open_refuses_what_peel_db_refuses_with_the_same_words() {
+    let (dir, db) = seeded();
+    // Not a database, a SQLite file peel did not make, and one from a newer peel.
+    std::fs::write(dir.path().join("notes.txt"), "not a database").unwrap();
+    let sqlite = dir.path().join("sqlite.db");
+    rusqlite::Connection::open(&sqlite)
+        .unwrap()
+        .execute_batch("CREATE TABLE t (x);")
+        .unwrap();
+    let newer = dir.path().join("newer.db");
+    std::fs::copy(&db, &newer).unwrap();
+    rusqlite::Connection::open(&newer)
+        .unwrap()
+        .execute_batch("PRAGMA user_version = 999;")
+        .unwrap();
+    for file in ["notes.txt", "sqlite.db", "newer.db"] {
+        let direct = run(&dir.path().join(file), &["sql", "SELECT 1"]);
+        let expected = stderr(&direct)
+            .trim_end()
+            .replace("peel: error: ", "peel: error: line 1: ");
+        let out = piped_in(
+            dir.path(),
+            &db,
+            &[],
+            &format!(".open {}\n", dir.path().join(file).display()),
+        );
+        assert_eq!(stderr(&out).trim_end(), expected, "{file}");
+        assert_eq!(out.status.code(), Some(1), "{file}");
+    }
+}
+
+#[test]
+fn open_new_builds_a_seeded_database_and_readonly_still_applies() {
+    let (dir, db) = seeded();
+    let out = piped_in(
+        dir.path(),
+        &db,
+        &["--readonly"],
+        ".open --new fresh.db\nSELECT count(*) AS n FROM judgments;\nDELETE FROM judgments;\n",
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "n\n1222\n");
+    assert_fails(
+        &out,
+        1,
+        "line 3: `DELETE FROM judgments;`: attempt to write a readonly database",
+    );
+    let out = piped_in(dir.path(), &db, &[], ".open --new fresh.db\n");
+    assert_fails(
+        &out,
+        1,
+        "line 1: fresh.db: already exists (.open fresh.db opens it)",
+    );
+}
+
+/// Every row of every table and the schema, each table's rows sorted, for comparing two
+/// databases cell by cell (a real compared as a double, text as text).
+fn contents(path: &Path) -> Vec<(String, Vec<Vec<rusqlite::types::Value>>)> {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let mut all = Vec::new();
+    let mut read = |label: String, sql: String| {
+        let mut statement = conn.prepare(&sql).unwrap();
+        let n = statement.column_count();
+        let rows = statement
+            .query_map([], |r| (0..n).map(|i| r.get(i)).collect())
+            .unwrap()
+            .collect::<Result<Vec<Vec<rusqlite::types::Value>>, _>>()
+            .unwrap();
+        all.push((label, rows));
+    };
+    read(
+        "schema".into(),
+        "SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY name".into(),
+    );
+    read("user_version".into(), "PRAGMA user_version".into());
+    for table in tables {
+        let columns: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM pragma_table_info(?1)",
+                [&table],
+                |r| r.get(0),
+            )
+            .unwrap();
+        // Sorted by every column: the rows compared as a whole, whatever order a scan
+        // would give.
+        let order: Vec<String> = (1..=columns).map(|i| i.to_string()).collect();
+        read(
+            table.clone(),
+            format!("SELECT * FROM \"{table}\" ORDER BY {}", order.join(", ")),
+        );
+    }
+    all
+}
+
+/// Runs a dump as `sqlite3 new.db < dump.sql` would, into a new file.
+fn load_dump(path: &Path, dump: &str) {
+    assert!(!path.exists());
+    rusqlite::Connection::open(path)
+        .unwrap()
+        .execute_batch(dump)
+        .unwrap();
+}
+
+#[test]
+fn dump_of_the_whole_database_rebuilds_it_table_by_table() {
+    let (dir, db) = seeded();
+    let out = piped(&db, ".dump\n");
+    let dump = stdout_ok(&out);
+    assert_eq!(stderr(&out), "");
+    assert!(
+        dump.starts_with("PRAGMA foreign_keys=OFF;\nBEGIN TRANSACTION;\nCREATE TABLE meta (\n"),
+        "{}",
+        &dump[..200]
+    );
+    assert!(dump.ends_with("ANALYZE;\nPRAGMA user_version=3;\nCOMMIT;\n"));
+    // Rows go in before any trigger or index exists (peel's count triggers must not count
+    // them twice), and the 1222 judgments of the seed are all there.
+    let first_trigger = dump.find("\nCREATE TRIGGER").unwrap();
+    assert!(dump.rfind("\nINSERT INTO").unwrap() < first_trigger);
+    assert_eq!(
+        dump.matches("\nINSERT INTO judgments VALUES(").count(),
+        1222
+    );
+    let copy = dir.path().join("copy.db");
+    load_dump(&copy, &dump);
+    let (before, after) = (contents(&db), contents(&copy));
+    assert_eq!(before.len(), after.len());
+    for (b, a) in before.iter().zip(&after) {
+        assert_eq!(b.0, a.0);
+        assert!(b.1 == a.1, "{} differs after the round trip", b.0);
+    }
+    // peel opens the copy as its own.
+    assert_eq!(
+        sql_rows(&copy, "SELECT count(*) FROM judgments"),
+        [["1222"]]
+    );
+    // `.once` sends the dump to a file, which is the same text.
+    let out = piped(&db, ".once dump.sql\n.dump\n");
+    assert_eq!(stdout_ok(&out), "");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("dump.sql")).unwrap(),
+        dump
+    );
+}
+
+#[test]
+fn dump_of_one_table_rebuilds_that_table_with_its_index() {
+    let (dir, db) = seeded();
+    let dump = stdout_ok(&piped(&db, ".dump areas\n"));
+    let lines: Vec<&str> = dump.lines().collect();
+    assert_eq!(
+        lines[..3],
+        [
+            "PRAGMA foreign_keys=OFF;",
+            "BEGIN TRANSACTION;",
+            "CREATE TABLE areas ("
+        ]
+    );
+    // 55 areas in the seed (43 forces, 9 regions, 2 countries, England and Wales).
+    assert_eq!(
+        lines
+            .iter()
+            .filter(|l| l.starts_with("INSERT INTO areas VALUES("))
+            .count(),
+        55
+    );
+    assert_eq!(
+        lines[lines.len() - 2..],
+        ["CREATE INDEX areas_parent ON areas (parent_id);", "COMMIT;"]
+    );
+    assert!(!dump.contains("CREATE TABLE judgments"));
+    assert!(
+        dump.contains("INSERT INTO areas VALUES(1,'K04000001','england-and-wales',"),
+        "{dump}"
+    );
+    let copy = dir.path().join("areas.db");
+    load_dump(&copy, &dump);
+    let original = contents(&db)
+        .into_iter()
+        .find(|(t, _)| t == "areas")
+        .unwrap();
+    let reloaded = contents(&copy)
+        .into_iter()
+        .find(|(t, _)| t == "areas")
+        .unwrap();
+    assert_eq!(original.1.len(), 55);
+    assert!(original == reloaded, "areas differ after the round trip");
+    let out = piped(&db, ".dump nosuch\n");
+    assert_fails(
+        &out,
+        1,
+        "line 1: no table or view matches \"nosuch\"; .tables lists them",
+    );
+}
+
+#[test]
+fn import_runs_peel_import_and_says_the_same() {
+    let (dir, db) = seeded();
+    std::fs::write(
+        dir.path().join("figures.csv"),
+        "area,period,metric,value\nKent,2030/31,officer-fte,\"3,101.5\"\nEssex,2030/31,officer-fte,2950\n",
+    )
+    .unwrap();
+    let cli_db = dir.path().join("cli.db");
+    std::fs::copy(&db, &cli_db).unwrap();
+    let cli = peel()
+        .current_dir(dir.path())
+        .arg("--db")
+        .arg(&cli_db)
+        .args(["import", "csv", "figures.csv"])
+        .output()
+        .unwrap();
+    let said =
+        "peel: imported figures.csv (long layout): 2 rows, 2 values; 1 period created (2030/31)\n";
+    assert_eq!(stderr(&cli), said);
+    let out = piped(
+        &db,
+        ".import figures.csv\nSELECT area_name, value FROM v_metric_values WHERE metric_code = 'officer-fte' AND period_label = '2030/31' ORDER BY area_name;\n",
+    );
+    // "3,101.5" is read as 3101.5.
+    assert_eq!(
+        stdout_ok(&out),
+        "area_name,value\nEssex,2950\nKent,3101.5\n"
+    );
+    assert_eq!(stderr(&out), said);
+    // Told to, the grades importer refuses the file as `peel import grades` would.
+    let out = piped(&db, ".import --grades figures.csv\n");
+    assert_fails(
+        &out,
+        1,
+        "line 1: figures.csv line 1: not a grades file: expected the columns force, cycle, item, grade, source_url",
+    );
+    let out = piped(&db, ".import --create-items figures.csv\n");
+    assert_fails(
+        &out,
+        1,
+        "line 1: --create-items is not an option of `peel import csv`",
+    );
+}
+
+#[test]
+fn import_of_a_bad_file_gives_peel_imports_error_and_stores_nothing() {
+    let (dir, db) = seeded();
+    std::fs::write(
+        dir.path().join("bad.csv"),
+        "area,period,metric,value\nKent,2030/31,officer-fte,3100\nEssex,2030/31,officer-fte,12x\n",
+    )
+    .unwrap();
+    let before = bytes(&db);
+    let cli = peel()
+        .current_dir(dir.path())
+        .arg("--db")
+        .arg(&db)
+        .args(["import", "csv", "bad.csv"])
+        .output()
+        .unwrap();
+    assert_fails(
+        &cli,
+        1,
+        "peel: error: bad.csv line 3, column 4 (value): \"12x\" is not a number",
+    );
+    let out = piped(&db, "SELECT 1 AS a;\n.import bad.csv\n");
+    assert_fails(
+        &out,
+        1,
+        "peel: error: line 2: bad.csv line 3, column 4 (value): \"12x\" is not a number",
+    );
+    assert_eq!(
+        stderr(&out),
+        stderr(&cli).replace("peel: error: ", "peel: error: line 2: ")
+    );
+    assert_eq!(bytes(&db), before);
+    let out = piped(&db, ".import nosuch.csv\n");
+    assert_fails(&out, 1, "line 1: nosuch.csv: no such file");
+}
+
+#[cfg(unix)]
+#[test]
+fn excel_opens_the_next_result_as_csv_and_says_where_it_is_without_an_opener() {
+    use std::os::unix::fs::PermissionsExt;
+    let (dir, db) = seeded();
+    let tmp = dir.path().join("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    let opener = dir.path().join("opener.sh");
+    std::fs::write(
+        &opener,
+        "#!/bin/sh\nprintf '%s\\n' \"$1\" >> \"$(dirname \"$0\")/opened.txt\"\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&opener, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let excel = |opener: &str, input: &str| {
+        let mut child = peel()
+            .current_dir(dir.path())
+            .env("TMPDIR", &tmp)
+            .env("PEEL_OPENER", opener)
+            .arg("--db")
+            .arg(&db)
+            .args(["-k"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let out = excel(
+        opener.to_str().unwrap(),
+        ".mode json\n.excel\nSELECT 'Kent' AS area, 4 AS rank;\nSELECT 1 AS after;\n",
+    );
+    // The next result only, as CSV; then the mode is json again.
+    assert_eq!(stdout_ok(&out), "[\n{\"after\":1}\n]\n");
+    assert_eq!(stderr(&out), "");
+    let opened = std::fs::read_to_string(dir.path().join("opened.txt")).unwrap();
+    let file = Path::new(opened.trim_end());
+    assert_eq!(file.parent(), Some(tmp.as_path()), "{opened}");
+    assert!(file.extension().is_some_and(|e| e == "csv"), "{opened}");
+    assert_eq!(
+        std::fs::read_to_string(file).unwrap(),
+        "area,rank\nKent,4\n"
+    );
+    // A failed statement opens nothing and leaves no file.
+    std::fs::remove_file(file).unwrap();
+    let out = excel(opener.to_str().unwrap(), ".excel\nSELEC 1;\n");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(std::fs::read_dir(&tmp).unwrap().count(), 0);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("opened.txt")).unwrap(),
+        opened
+    );
+    // Without a program to open it, one line says where the file is.
+    for (opener, why) in [
+        ("", "PEEL_OPENER is empty"),
+        (
+            "/no/such/opener",
+            "no program to open it: /no/such/opener was not found",
+        ),
+    ] {
+        let out = excel(opener, ".excel\nSELECT 2 AS b;\n");
+        let err = stderr(&out);
+        let line = err
+            .strip_prefix("peel: the result is in ")
+            .and_then(|rest| rest.strip_suffix(&format!(" ({why})\n")))
+            .unwrap_or_else(|| panic!("{err:?}"));
+        assert_eq!(std::fs::read_to_string(line).unwrap(), "b\n2\n");
+        assert_eq!(stdout_ok(&out), "");
+    }
 }

@@ -22,7 +22,7 @@ use std::path::Path;
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 use serde::Serialize;
 
-pub use parse::{CountRow, GradeFile, GradeRow, Layout, ParseError, excerpt};
+pub use parse::{CountRow, GradeFile, GradeRow, Layout, ParseError, excerpt, layout_named_by};
 pub use store::store;
 
 /// Choices for an import.

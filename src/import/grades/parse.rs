@@ -227,27 +227,49 @@ fn layout_of(header: &[String]) -> Result<Layout, String> {
             Err(format!("missing column(s) {}", absent.join(", ")))
         }
     };
-    if has("item_code") {
-        missing(FULL)?;
-        only(&[FULL, &["carried_over"]])?;
-        Ok(Layout::Full)
-    } else if has("n_graded_stated") {
-        missing(FORCE_COUNTS)?;
-        only(&[FORCE_COUNTS])?;
-        Ok(Layout::ForceCounts)
-    } else if has("peel_year") {
-        missing(NATIONAL_REQUIRED)?;
-        only(&[NATIONAL_REQUIRED, NATIONAL_OPTIONAL])?;
-        Ok(Layout::NationalCounts)
-    } else if has("force") && has("item") {
-        missing(MINIMAL_REQUIRED)?;
-        only(&[MINIMAL_REQUIRED, MINIMAL_OPTIONAL])?;
-        Ok(Layout::Minimal)
-    } else {
-        Err(format!(
+    match layout_named_by(header) {
+        Some(Layout::Full) => {
+            missing(FULL)?;
+            only(&[FULL, &["carried_over"]])?;
+            Ok(Layout::Full)
+        }
+        Some(Layout::ForceCounts) => {
+            missing(FORCE_COUNTS)?;
+            only(&[FORCE_COUNTS])?;
+            Ok(Layout::ForceCounts)
+        }
+        Some(Layout::NationalCounts) => {
+            missing(NATIONAL_REQUIRED)?;
+            only(&[NATIONAL_REQUIRED, NATIONAL_OPTIONAL])?;
+            Ok(Layout::NationalCounts)
+        }
+        Some(Layout::Minimal) => {
+            missing(MINIMAL_REQUIRED)?;
+            only(&[MINIMAL_REQUIRED, MINIMAL_OPTIONAL])?;
+            Ok(Layout::Minimal)
+        }
+        None => Err(format!(
             "not a grades file: expected the columns {} (or the audited record's, or a counts file's)",
             MINIMAL_REQUIRED.join(", ")
-        ))
+        )),
+    }
+}
+
+/// The layout a header's telling columns name (`item_code`, `n_graded_stated`,
+/// `peel_year`, or `force` with `item`), before its other columns are checked; `None`
+/// when it names no grades layout. Column names are compared trimmed and in lower case.
+pub fn layout_named_by(header: &[String]) -> Option<Layout> {
+    let has = |c: &str| header.iter().any(|h| h.trim().eq_ignore_ascii_case(c));
+    if has("item_code") {
+        Some(Layout::Full)
+    } else if has("n_graded_stated") {
+        Some(Layout::ForceCounts)
+    } else if has("peel_year") {
+        Some(Layout::NationalCounts)
+    } else if has("force") && has("item") {
+        Some(Layout::Minimal)
+    } else {
+        None
     }
 }
 
