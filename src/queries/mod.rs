@@ -412,6 +412,10 @@ pub enum QueryError {
     /// that holds one result (CSV) without saying which.
     #[error("{0}")]
     Results(String),
+    /// A saved query stored in the file breaks a rule (it writes, does not prepare, has a
+    /// malformed declaration): a fault in the file's data, so exit status 1.
+    #[error("{0}")]
+    Stored(String),
     /// A saved query's SQL does not prepare.
     #[error("{0}")]
     Sql(String),

@@ -33,7 +33,7 @@ impl SavedQuery {
         let what = format!("saved query {}", self.name);
         let names = analyse(conn, &self.sql).map_err(|e| prefixed(&what, e))?;
         let declared = declare::declarations(&self.sql, &names)
-            .map_err(|m| QueryError::Invalid(format!("{what}: {m}")))?;
+            .map_err(|m| QueryError::Stored(format!("{what}: {m}")))?;
         let defaults = default_declarations(&self.sql);
         let mut untyped = Vec::new();
         let params = names
@@ -73,10 +73,11 @@ impl SavedQuery {
     }
 }
 
+/// A stored query that breaks a rule is the file's fault, not the caller's: it is said
+/// as `saved query NAME: ...` and exits 1, not as a usage mistake.
 fn prefixed(what: &str, e: QueryError) -> QueryError {
     match e {
-        QueryError::Invalid(m) => QueryError::Invalid(format!("{what}: {m}")),
-        QueryError::Sql(m) => QueryError::Sql(format!("{what}: {m}")),
+        QueryError::Invalid(m) | QueryError::Sql(m) => QueryError::Stored(format!("{what}: {m}")),
         other => other,
     }
 }
