@@ -515,6 +515,21 @@ pub fn list(conn: Option<&Connection>) -> Result<Vec<QueryInfo>, QueryError> {
         .collect();
     if let Some(conn) = conn {
         for s in load_saved(conn)? {
+            // A saved row named like a canned query (put in the file by hand: `save`
+            // refuses the name) can never run, since canned names come first: it is
+            // listed as such, so that it can be seen and removed.
+            if canned(&s.name).is_some() {
+                out.push(QueryInfo {
+                    usage: format!(
+                        "{} (never runs: the canned query of that name does; peel unsave {} removes it)",
+                        s.name, s.name
+                    ),
+                    name: s.name,
+                    origin: Origin::Saved,
+                    summary: s.description,
+                });
+                continue;
+            }
             let q = s.to_query(conn);
             let usage = match &q {
                 Ok(q) => q.usage(),

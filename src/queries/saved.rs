@@ -298,7 +298,16 @@ pub fn save_with_kinds(
 
 /// Removes a saved query. Canned queries cannot be removed.
 pub fn unsave(conn: &Connection, name: &str) -> Result<(), QueryError> {
-    if canned(name).is_some() {
+    // A row named like a canned query can only have been put in the file by hand; it
+    // never runs, and removing it is the way out.
+    let stray: bool = conn
+        .query_row(
+            "SELECT count(*) > 0 FROM saved_queries WHERE name = ?1",
+            [name],
+            |r| r.get(0),
+        )
+        .unwrap_or(false);
+    if canned(name).is_some() && !stray {
         return Err(QueryError::Invalid(format!(
             "{name} is a canned query; only saved queries can be removed"
         )));

@@ -92,3 +92,32 @@ fn a_not_null_edited_out_fails_check_and_export() {
 fn stdout_ok_even_if_failed(out: &std::process::Output) -> String {
     String::from_utf8(out.stdout.clone()).unwrap()
 }
+
+#[test]
+fn a_saved_query_named_like_a_canned_one_is_listed_as_never_running_and_can_be_removed() {
+    let (_dir, db) = seeded();
+    let conn = Connection::open(&db).unwrap();
+    conn.execute(
+        "INSERT INTO saved_queries (name, description, sql, created_at, updated_at)
+         VALUES ('force', 'mine', 'SELECT 1 AS mine', 'x', 'x')",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    let listed = stdout_ok(&run(&db, &["-F", "csv", "queries"]));
+    assert!(
+        listed.contains("force,saved,force (never runs: the canned query of that name does; peel unsave force removes it),mine"),
+        "{listed}"
+    );
+    // The canned query still answers.
+    let grades = stdout_ok(&run(&db, &["run", "force", "cambs", "--result", "grades"]));
+    assert!(grades.contains("A23_PPT"), "{grades}");
+    stdout_ok(&run(&db, &["unsave", "force"]));
+    let listed = stdout_ok(&run(&db, &["-F", "csv", "queries"]));
+    assert_eq!(listed.matches("\nforce,").count(), 1, "{listed}");
+    assert_fails(
+        &run(&db, &["unsave", "force"]),
+        2,
+        "force is a canned query",
+    );
+}
