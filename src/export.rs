@@ -36,6 +36,7 @@ pub fn export(conn: &Connection, out: &Path, replace: bool) -> Result<Exported> 
             out.display()
         )));
     }
+    db::install::remove_stale_temporaries(out);
     let tmp = temp_path(out);
     let result = write_copy(conn, &tmp);
     match result {

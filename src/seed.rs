@@ -515,6 +515,7 @@ pub fn build_database(path: &Path, replace: bool) -> Result<SeedCounts> {
             path.display()
         );
     }
+    db::install::remove_stale_temporaries(path);
     let tmp = temp_path(path);
     let result = build_at(&tmp);
     match result {

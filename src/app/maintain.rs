@@ -165,6 +165,7 @@ pub(super) fn export(global: &GlobalArgs, args: &ExportArgs) -> Result<()> {
 /// then renamed over it, so a full disk or a kill never leaves half a file.
 fn write_whole(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
+    db::install::remove_stale_temporaries(path);
     let tmp = db::sidecar(path, &format!(".writing-{}", std::process::id()));
     let result = (|| {
         let mut file = std::fs::File::create(&tmp)?;

@@ -179,6 +179,57 @@ pub fn overlaps(output: &Path, database: &Path) -> Option<String> {
         .map(|suffix| format!("is the {suffix} file of {}", database.display()))
 }
 
+/// The suffixes of the temporary files peel writes beside a target, each followed by the
+/// writer's process id: a build (`init`), an export, metadata.
+pub const TEMPORARY_SUFFIXES: [&str; 3] = [".building-", ".exporting-", ".writing-"];
+
+/// Removes temporary files beside `target` left by a peel that was killed or failed while
+/// writing it (and their journals): those whose process is gone. Files of a peel still
+/// running are left alone. Returns how many were removed.
+pub fn remove_stale_temporaries(target: &Path) -> usize {
+    let (Some(folder), Some(name)) = (target.parent(), target.file_name()) else {
+        return 0;
+    };
+    let folder = if folder.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        folder
+    };
+    let name = name.to_string_lossy();
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let file = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = file.strip_prefix(name.as_ref()) else {
+            continue;
+        };
+        let Some(pid) = TEMPORARY_SUFFIXES
+            .iter()
+            .find_map(|suffix| rest.strip_prefix(suffix))
+            .map(|tail| tail.split('-').next().unwrap_or_default())
+            .and_then(|digits| digits.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid != std::process::id()
+            && !process_alive(pid)
+            && std::fs::remove_file(entry.path()).is_ok()
+        {
+            removed += 1;
+        }
+    }
+    removed
+}
+
+/// Whether process `pid` is running. Where the system has no `/proc` to ask, every
+/// process is taken to be running, so nothing is removed by mistake.
+fn process_alive(pid: u32) -> bool {
+    let proc = Path::new("/proc");
+    !proc.is_dir() || proc.join(pid.to_string()).exists()
+}
+
 /// Removes the journal, WAL and shared-memory files beside `target`, which has no
 /// database they could belong to.
 fn remove_orphan_sidecars(target: &Path) -> std::io::Result<()> {
@@ -236,6 +287,31 @@ mod tests {
         assert!(overlaps(&a, &dir.path().join(".").join("out.db")).is_some());
         assert_eq!(overlaps(&a, &db), None);
         assert_eq!(overlaps(&dir.path().join("meta.json"), &a), None);
+    }
+
+    #[test]
+    fn temporaries_of_a_dead_peel_are_removed_and_a_live_ones_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("t.db");
+        // No process has id 4,000,000,000 (Linux caps them far lower).
+        let dead = [
+            "t.db.building-4000000000",
+            "t.db.exporting-4000000000-journal",
+        ];
+        let alive = format!("t.db.writing-{}", std::process::id());
+        let other = "other.db.building-4000000000";
+        for f in dead.iter().copied().chain([alive.as_str(), other]) {
+            std::fs::write(dir.path().join(f), b"x").unwrap();
+        }
+        let removed = remove_stale_temporaries(&target);
+        if Path::new("/proc").is_dir() {
+            assert_eq!(removed, 2);
+            for f in dead {
+                assert!(!dir.path().join(f).exists(), "{f}");
+            }
+        }
+        assert!(dir.path().join(&alive).exists());
+        assert!(dir.path().join(other).exists());
     }
 
     #[test]

@@ -111,3 +111,44 @@ fn outputs_may_not_be_the_source_its_sidecars_or_each_other() {
         assert_eq!(sha256(&db), before, "{args:?} changed the source");
     }
 }
+
+#[test]
+fn leftovers_of_a_killed_init_or_export_are_removed_by_the_next_one() {
+    let (dir, db) = seeded();
+    // What a peel killed mid-write leaves: its temporary file and journal, named with its
+    // process id (no process has id 4,000,000,000).
+    let leftovers = [
+        "out.db.exporting-4000000000",
+        "out.db.exporting-4000000000-journal",
+        "new.db.building-4000000000",
+        "new.db.building-4000000000-wal",
+        "meta.json.writing-4000000000",
+    ];
+    for f in leftovers {
+        std::fs::write(dir.path().join(f), b"half written").unwrap();
+    }
+    let out_db = dir.path().join("out.db");
+    let meta = dir.path().join("meta.json");
+    stdout_ok(&run(
+        &db,
+        &[
+            "export",
+            out_db.to_str().unwrap(),
+            "--datasette",
+            meta.to_str().unwrap(),
+        ],
+    ));
+    let new = dir.path().join("new.db");
+    let out = run(&new, &["init"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let left: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| {
+            n.contains(".exporting-") || n.contains(".building-") || n.contains(".writing-")
+        })
+        .collect();
+    assert_eq!(left, Vec::<String>::new());
+    whole(&out_db);
+    whole(&new);
+}
