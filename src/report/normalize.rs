@@ -420,8 +420,15 @@ fn caret_marker_len(rest: &str) -> Option<usize> {
 
 /// Estimated hard-wrap width in chars, or `usize::MAX` when paragraphs are
 /// not hard-wrapped (one line per paragraph, as in the seed).
+///
+/// Hard-wrapped text piles its lines up just below the width, so the estimate comes from
+/// that pile: the densest ten-character band of line lengths (30 to 160), and the 95th
+/// percentile of the lines no longer than just past it. Lines far longer than the pile
+/// (prose pasted after the report, unwrapped) do not move the width, so adding text never
+/// changes how the report's own lines are read.
 fn wrap_width(phys: &[Phys]) -> usize {
-    let mut lens: Vec<usize> = phys
+    const BAND: usize = 10;
+    let lens: Vec<usize> = phys
         .iter()
         .filter(|p| !p.blank() && !p.columnar)
         .map(|p| p.chars)
@@ -429,9 +436,22 @@ fn wrap_width(phys: &[Phys]) -> usize {
     if lens.len() < 20 {
         return usize::MAX;
     }
-    lens.sort_unstable();
-    let p95 = lens
-        .get(lens.len() * 95 / 100)
+    let long: Vec<usize> = lens.iter().copied().filter(|&l| l >= 30).collect();
+    let in_band = |hi: usize| long.iter().filter(|&&l| l + BAND > hi && l <= hi).count();
+    let Some((hi, count)) = (30 + BAND - 1..=160)
+        .map(|hi| (hi, in_band(hi)))
+        .max_by_key(|&(hi, count)| (count, std::cmp::Reverse(hi)))
+    else {
+        return usize::MAX;
+    };
+    // Not piled up: one line per paragraph, of every length.
+    if count * 4 < long.len() {
+        return usize::MAX;
+    }
+    let mut kept: Vec<usize> = lens.into_iter().filter(|&l| l <= hi + BAND).collect();
+    kept.sort_unstable();
+    let p95 = kept
+        .get(kept.len() * 95 / 100)
         .copied()
         .unwrap_or(usize::MAX);
     if p95 > 160 { usize::MAX } else { p95.max(30) }

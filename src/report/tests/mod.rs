@@ -445,6 +445,29 @@ fn wrapped_and_paged_variants_normalize_to_the_seed_paragraphs() {
 }
 
 #[test]
+fn appending_prose_after_a_wrapped_report_keeps_every_figure_read_before() {
+    // Issue 14: the wrap width was the 95th percentile of every line's length, so long
+    // unwrapped paragraphs pasted after the report moved it, and figures were lost.
+    let wrapped = text_fixture("variants/hardwrap-80.txt");
+    let before = parse_report(&wrapped).unwrap();
+    assert!(!before.figures.is_empty());
+    let paragraph = "This paragraph was pasted after the report from somewhere else, one long \
+        line that nobody wrapped, and it goes on for a while so that it is far longer than \
+        the eighty columns the report itself was wrapped at, as prose copied from a web \
+        page usually is when it lands in a text file.";
+    let mut longer = wrapped.clone();
+    for _ in 0..400 {
+        longer.push_str("\n\n");
+        longer.push_str(paragraph);
+    }
+    let after = parse_report(&longer).unwrap();
+    let shown =
+        |f: &ReportFacts| -> Vec<String> { f.figures.iter().map(|x| format!("{x:?}")).collect() };
+    assert_eq!(shown(&after), shown(&before));
+    assert_eq!(after.judgments.len(), before.judgments.len());
+}
+
+#[test]
 fn synthetic_northumbria_matches_hand_written_expectation() {
     let rel = "synthetic-northumbria-2015.txt";
     let facts = parse_fixture(rel);
