@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use rusqlite::Connection;
 
 use super::UsageError;
@@ -52,12 +52,54 @@ pub(super) fn open_database(global: &GlobalArgs, wanted: Access) -> Result<Conne
     }
 }
 
-/// Opens the database for a command that adds to it (an import, a saved query), after
-/// checking that the file is not damaged.
-pub(super) fn open_for_writing(global: &GlobalArgs) -> Result<Connection> {
-    let conn = open_database(global, Access::ReadWrite)?;
-    db::check_writable(&conn, &database_path(global).0)?;
-    Ok(conn)
+/// Runs `write`, a command that adds to the database (an import, a saved query), on the
+/// file opened for writing after checking that it is not damaged. `write` sets its flag
+/// once it has stored something.
+///
+/// An older file is upgraded for the command; if the command then fails before storing
+/// anything, the file is put back as it was, schema version included: a refused import
+/// never leaves a file changed.
+pub(super) fn with_writable<T>(
+    global: &GlobalArgs,
+    write: impl FnOnce(&mut Connection, &mut bool) -> Result<T>,
+) -> Result<T> {
+    let (path, explicit) = database_path(global);
+    let older = (explicit || path.exists())
+        && !global.readonly
+        && matches!(
+            db::open(&path, Access::Query),
+            Err(DbError::OlderReadOnly { .. })
+        );
+    let snapshot = if older {
+        Some(snapshot_of(&path)?)
+    } else {
+        None
+    };
+    let mut stored = false;
+    let result = open_database(global, Access::ReadWrite).and_then(|mut conn| {
+        db::check_writable(&conn, &path)?;
+        write(&mut conn, &mut stored)
+    });
+    if let Some(snapshot) = snapshot {
+        if result.is_err() && !stored {
+            db::install::install(&snapshot, &path, db::install::Journal::Wal)
+                .context("putting the file back as it was before the upgrade")?;
+        } else {
+            let _ = std::fs::remove_file(&snapshot);
+        }
+    }
+    result
+}
+
+/// A copy of the file as it is now, beside it (named so that a later run removes it if
+/// this one is killed), through SQLite's backup API.
+fn snapshot_of(path: &Path) -> Result<PathBuf> {
+    db::install::remove_stale_temporaries(path);
+    let copy = db::sidecar(path, &format!(".writing-{}", std::process::id()));
+    let from = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    from.execute("VACUUM INTO ?1", [copy.to_string_lossy().as_ref()])
+        .with_context(|| format!("copying {} before upgrading it", path.display()))?;
+    Ok(copy)
 }
 
 /// A UTF-8 text file's contents; a file that cannot be read or is not UTF-8 is a usage

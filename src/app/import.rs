@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
-use super::database::open_for_writing;
+use super::database::with_writable;
 use super::{UsageError, console};
 use crate::cli::{GlobalArgs, ImportCsvArgs, ImportGradesArgs, ImportReportArgs};
 use crate::console::{Console, Mode};
@@ -72,17 +72,20 @@ fn import_files(
     options: &Options,
 ) -> Result<()> {
     options.check(kind).map_err(UsageError)?;
-    let mut conn = open_for_writing(global)?;
     let console = console(global, Mode::Command);
-    for path in files {
-        let bar = progress_bar(kind, path);
-        let result = file::import(&mut conn, path, kind, options, &mut |read| {
-            bar.set_position(read)
-        });
-        bar.finish_and_clear();
-        say(&console, &result?)?;
-    }
-    Ok(())
+    with_writable(global, |conn, stored| {
+        for path in files {
+            let bar = progress_bar(kind, path);
+            let result = file::import(conn, path, kind, options, &mut |read| {
+                bar.set_position(read)
+            });
+            bar.finish_and_clear();
+            let outcome = result?;
+            *stored |= !options.dry_run;
+            say(&console, &outcome)?;
+        }
+        Ok(())
+    })
 }
 
 /// What an import said, as `peel import` says it: the facts of a dry run on stdout, the

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use anyhow::{Result, bail};
 
-use super::database::{open_database, open_for_writing, read_text_file};
+use super::database::{open_database, read_text_file, with_writable};
 use super::{UsageError, console};
 use crate::cli::{GlobalArgs, QueriesArgs, RunArgs, SaveArgs, UnsaveArgs};
 use crate::console::Mode;
@@ -72,16 +72,19 @@ pub(super) fn save_query(global: &GlobalArgs, args: &SaveArgs) -> Result<()> {
             "no SQL given: pass it as an argument or with --file".into()
         )),
     };
-    let conn = open_for_writing(global)?;
-    let saved = queries::save_with_kinds(
-        &conn,
-        &args.name,
-        &args.description,
-        &sql,
-        &args.params,
-        args.replace,
-    )?;
-    let query = queries::find(&conn, &saved.name)?;
+    let (saved, query) = with_writable(global, |conn, stored| {
+        let saved = queries::save_with_kinds(
+            conn,
+            &args.name,
+            &args.description,
+            &sql,
+            &args.params,
+            args.replace,
+        )?;
+        *stored = true;
+        let query = queries::find(conn, &saved.name)?;
+        Ok((saved, query))
+    })?;
     eprintln!(
         "peel: saved {}; run it with `peel run {}`",
         saved.name,
@@ -92,8 +95,11 @@ pub(super) fn save_query(global: &GlobalArgs, args: &SaveArgs) -> Result<()> {
 
 /// `peel unsave NAME`.
 pub(super) fn unsave_query(global: &GlobalArgs, args: &UnsaveArgs) -> Result<()> {
-    let conn = open_for_writing(global)?;
-    queries::unsave(&conn, &args.name)?;
+    with_writable(global, |conn, stored| {
+        queries::unsave(conn, &args.name)?;
+        *stored = true;
+        Ok(())
+    })?;
     eprintln!("peel: removed saved query {}", args.name);
     Ok(())
 }

@@ -116,7 +116,14 @@ fn run_script(
 /// `peel sql`: the script from the argument, `--file` or stdin, run as piped input.
 pub(super) fn sql(global: &GlobalArgs, args: &SqlArgs) -> Result<()> {
     let (text, file) = read_sql(args)?;
-    let conn = open_database(global, Access::ReadWrite)?;
+    // A script that only reads is opened as a reading command is: never migrated in
+    // place, and unable to change the file.
+    let access = if only_reads(&text) {
+        Access::Query
+    } else {
+        Access::ReadWrite
+    };
+    let conn = open_database(global, access)?;
     let mut input = Reader::new(text.as_bytes());
     run_script(
         global,
@@ -125,6 +132,22 @@ pub(super) fn sql(global: &GlobalArgs, args: &SqlArgs) -> Result<()> {
         &mut input,
         file.map(|f| f.display().to_string()),
     )
+}
+
+/// Whether every statement of a script reads (SELECT, WITH, VALUES) and it has no
+/// dot-command: judged by keywords, before anything runs. (A `WITH ... DELETE` that slips
+/// through meets a read-only connection and fails; it never writes.)
+fn only_reads(script: &str) -> bool {
+    let statements = crate::exec::split_statements(script);
+    let no_commands = !script.lines().any(|l| l.trim_start().starts_with('.'));
+    no_commands
+        && statements
+            .iter()
+            .any(|c| !crate::exec::first_keyword(c.text).is_empty())
+        && statements.iter().all(|c| {
+            let keyword = crate::exec::first_keyword(c.text);
+            keyword.is_empty() || crate::exec::READ_KEYWORDS.contains(&keyword.as_str())
+        })
 }
 
 fn read_sql(args: &SqlArgs) -> Result<(String, Option<PathBuf>)> {

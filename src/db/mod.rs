@@ -392,8 +392,9 @@ pub fn open_upgraded_copy(path: &Path) -> Result<Connection, DbError> {
     {
         let backup =
             rusqlite::backup::Backup::new(&file, &mut copy).map_err(|e| classify(path, e))?;
+        // Every page in one step: the copy is in memory, and the file may be busy.
         backup
-            .run_to_completion(-1, Duration::ZERO, None)
+            .run_to_completion(i32::MAX, Duration::from_millis(50), None)
             .map_err(|e| classify(path, e))?;
     }
     configure(&copy).map_err(|e| classify(path, e))?;

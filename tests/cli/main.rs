@@ -12,6 +12,7 @@ mod import; // report text import: facts in the views, dry runs, duplicates, bad
 mod import_csv; // bulk CSV import: both layouts, bad rows, re-imports, --replace, dry runs
 mod init; // building databases: init, the default database, refusing to overwrite
 mod limits; // endless queries stop at a time limit; pipes, folders and devices are named; errors quote short excerpts
+mod older; // files of an older peel: reading never changes them; a refused write leaves their version
 mod open; // files peel must refuse: missing, not a database, newer, foreign
 mod parity; // one script through peel sql -f, peel sql, peel < f: the same stdout and stderr
 mod queries; // canned and saved queries: the catalogue on the seed, parameters, injection, exit codes
