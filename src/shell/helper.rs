@@ -46,7 +46,11 @@ impl Vocabulary {
         };
         for query in &v.queries {
             let positions: Vec<Vec<String>> = (0..COMPLETED_ARGUMENTS)
-                .map(|i| catalog.argument_values(conn, query, i))
+                .map(|i| {
+                    let mut values = catalog.argument_values(conn, query, i);
+                    values.retain(|value| is_plain(value));
+                    values
+                })
                 .collect();
             v.arguments.insert(query.clone(), positions);
         }
@@ -60,6 +64,9 @@ impl Vocabulary {
                     .collect::<Result<Vec<_>, _>>()
             })
             .unwrap_or_default();
+        // Names from a file someone else made may hold escape sequences or bidi
+        // controls; completion would write them to the terminal, so they are not offered.
+        let names: Vec<String> = names.into_iter().filter(|n| is_plain(n)).collect();
         for name in &names {
             let columns: Vec<String> = conn
                 .prepare("SELECT name FROM pragma_table_info(?1)")
@@ -68,11 +75,19 @@ impl Vocabulary {
                         .collect::<Result<Vec<_>, _>>()
                 })
                 .unwrap_or_default();
+            let columns = columns.into_iter().filter(|c| is_plain(c)).collect();
             v.columns.insert(name.to_lowercase(), columns);
         }
         v.tables = names;
         v
     }
+}
+
+/// Text that can be shown on a terminal as it is: no control or bidi characters.
+fn is_plain(text: &str) -> bool {
+    !text
+        .chars()
+        .any(|c| c.is_control() || crate::output::safe::is_bidi_control(c))
 }
 
 /// SQL keywords as SQLite knows them, plus the functions analysts use most.
@@ -395,6 +410,20 @@ mod tests {
 
     fn words(before: &str) -> Vec<String> {
         complete(before, &vocabulary()).1
+    }
+
+    #[test]
+    fn names_with_escape_sequences_or_bidi_controls_are_never_offered() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(
+            "CREATE TABLE areas (code, \"na\u{1b}]0;x\u{7}me\");
+             CREATE TABLE \"evil\u{1b}[2J\" (x);
+             CREATE TABLE \"rtl\u{202e}txt\" (x);",
+        )
+        .unwrap();
+        let v = Vocabulary::load(&conn, &crate::shell::catalog::Unavailable);
+        assert_eq!(v.tables, ["areas"]);
+        assert_eq!(v.columns["areas"], ["code"]);
     }
 
     #[test]
