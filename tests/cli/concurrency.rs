@@ -190,3 +190,65 @@ fn readers_never_wait_in_vain_nor_see_half_an_import() {
     assert_eq!(integrity, "ok\n");
     assert!(valid.contains(&state(&db)));
 }
+
+/// `peel init --force` while `peel import csv` runs: the two wait for each other, and an
+/// import that reports success after the file was replaced has its rows in the file at
+/// the path (not in an unlinked old file).
+#[test]
+fn replacing_the_file_under_an_import_never_loses_a_reported_success() {
+    let (dir, db) = seeded();
+    let mut csv = String::from("area,period,metric,value,unit\n");
+    for m in 1..=800 {
+        for code in ["E23000023", "E23000026", "K04000001"] {
+            csv.push_str(&format!("{code},as at 30 June 2018,race-{m},{m},count\n"));
+        }
+    }
+    let file = dir.path().join("race.csv");
+    std::fs::write(&file, csv).unwrap();
+    for delay in [0u64, 50, 150, 400] {
+        let out = run(&db, &["init", "--force"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let started = std::time::Instant::now();
+        let import = peel()
+            .arg("--db")
+            .arg(&db)
+            .args(["import", "csv", "--create-metrics"])
+            .arg(&file)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let import = std::thread::spawn(move || {
+            let out = import.wait_with_output().unwrap();
+            (out, started.elapsed())
+        });
+        std::thread::sleep(Duration::from_millis(delay));
+        let init = run(&db, &["init", "--force"]);
+        let init_done = started.elapsed();
+        let (import_out, import_done) = import.join().unwrap();
+        // Each either succeeded or said clearly why not.
+        for (what, out) in [("import", &import_out), ("init", &init)] {
+            if !out.status.success() {
+                let err = stderr(out);
+                assert_eq!(err.lines().count(), 1, "{what}: {err}");
+                assert!(err.starts_with("peel: error: "), "{what}: {err}");
+            }
+        }
+        let held: i64 = sql_rows(
+            &db,
+            "SELECT count(*) FROM metric_values v JOIN metrics m USING (metric_id) WHERE m.code LIKE 'race-%'",
+        )[0][0]
+            .parse()
+            .unwrap();
+        // All of the import or none of it, never part.
+        assert!(held == 0 || held == 2400, "delay {delay}: {held} rows");
+        if import_out.status.success() && import_done > init_done && init.status.success() {
+            assert_eq!(
+                held, 2400,
+                "delay {delay}: a success reported after the replace was lost"
+            );
+        }
+        let check = run(&db, &["check"]);
+        assert!(check.status.success(), "delay {delay}: {}", stderr(&check));
+    }
+}
