@@ -77,7 +77,9 @@ pub fn install(built: &Path, target: &Path, journal: Journal) -> Result<(), Inst
             message,
         })?;
         drop(existing);
+        // The built file, and the WAL and shared memory that reading it made beside it.
         let _ = std::fs::remove_file(built);
+        let _ = remove_orphan_sidecars(built);
         return Ok(());
     }
     let io = |source| InstallError::Io {
@@ -111,7 +113,9 @@ fn open_existing(target: &Path) -> Option<Connection> {
 /// Copies every page of `built` into `existing` in one step, waiting for other
 /// connections' locks, then sets the journal mode.
 fn copy_into(built: &Path, existing: &mut Connection, journal: Journal) -> Result<(), String> {
-    let source = Connection::open_with_flags(built, OpenFlags::SQLITE_OPEN_READ_ONLY)
+    // Read-write although only read: it is peel's own temporary file, and a read-write
+    // connection removes the WAL it opens when it closes.
+    let source = Connection::open_with_flags(built, OpenFlags::SQLITE_OPEN_READ_WRITE)
         .map_err(|e| e.to_string())?;
     {
         let backup = Backup::new(&source, existing).map_err(|e| e.to_string())?;
@@ -356,6 +360,23 @@ mod tests {
             .query_row("PRAGMA journal_mode", [], |r| r.get(0))
             .unwrap();
         assert_eq!(mode, "wal");
+    }
+
+    #[test]
+    fn nothing_of_the_built_file_is_left_beside_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("t.db");
+        database(&target, &[1], "wal");
+        let built = dir.path().join("t.db.building-1");
+        database(&built, &[2], "wal");
+        install(&built, &target, Journal::Wal).unwrap();
+        let left: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains("building"))
+            .collect();
+        assert_eq!(left, Vec::<String>::new());
+        assert_eq!(rows(&target), [2]);
     }
 
     #[test]

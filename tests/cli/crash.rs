@@ -182,3 +182,51 @@ fn killing_an_import_leaves_all_of_it_or_none() {
         "no run was killed while it ran; the workload is too short to test anything"
     );
 }
+
+/// `init` and `export` killed part way: the file at the path is either the old one or the
+/// new one, whole, and the next run removes what the killed one left beside it.
+#[test]
+fn killing_init_or_export_leaves_a_whole_file_and_nothing_the_next_run_keeps() {
+    let (dir, db) = seeded();
+    let out_db = dir.path().join("shipped.db");
+    for (round, delay) in [30u64, 120, 300, 600].into_iter().enumerate() {
+        let mut child = if round % 2 == 0 {
+            peel()
+                .arg("--db")
+                .arg(&db)
+                .args(["init", "--force"])
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap()
+        } else {
+            peel()
+                .arg("--db")
+                .arg(&db)
+                .arg("export")
+                .arg(&out_db)
+                .arg("--force")
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap()
+        };
+        std::thread::sleep(Duration::from_millis(delay));
+        let _ = child.kill();
+        let _ = child.wait();
+        // Whatever was interrupted, the database is whole and passes its checks.
+        let check = run(&db, &["check"]);
+        assert!(check.status.success(), "round {round}: {}", stderr(&check));
+        // The next runs leave no temporary file beside either path.
+        stdout_ok(&run(&db, &["export", out_db.to_str().unwrap(), "--force"]));
+        let out = run(&db, &["init", "--force"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let left: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains(".building-") || n.contains(".exporting-"))
+            .collect();
+        assert_eq!(left, Vec::<String>::new(), "round {round}");
+        let check = run(&out_db, &["check"]);
+        assert!(check.status.success(), "round {round}: {}", stderr(&check));
+    }
+}
