@@ -121,3 +121,29 @@ fn a_saved_query_named_like_a_canned_one_is_listed_as_never_running_and_can_be_r
         "force is a canned query",
     );
 }
+
+#[test]
+fn a_table_of_the_files_own_with_a_quote_in_its_name_exports_and_checks() {
+    let (dir, db) = seeded();
+    let conn = Connection::open(&db).unwrap();
+    conn.execute_batch(
+        "CREATE TABLE \"my \"\"notes\"\"\" (x); INSERT INTO \"my \"\"notes\"\"\" VALUES (1), (2);",
+    )
+    .unwrap();
+    drop(conn);
+    let checked = stdout_ok(&run(&db, &["-F", "csv", "check"]));
+    assert!(
+        checked.contains("also 1 of the file's own: table my \"\"notes\"\""),
+        "{checked}"
+    );
+    let shipped = dir.path().join("shipped.db");
+    let out = stdout_ok(&run(
+        &db,
+        &["-F", "csv", "export", shipped.to_str().unwrap()],
+    ));
+    assert!(out.contains("\"rows in my \"\"notes\"\"\",2"), "{out}");
+    assert_eq!(
+        sql_rows(&shipped, "SELECT count(*) FROM \"my \"\"notes\"\"\""),
+        [["2".to_string()]]
+    );
+}
