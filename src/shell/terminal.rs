@@ -27,20 +27,6 @@ pub fn startup_file() -> Option<PathBuf> {
     dirs::config_dir().map(|d| d.join("peel").join("peelrc"))
 }
 
-/// The width to fit tables to: the terminal's when stdout is one, else `$COLUMNS` when
-/// set (so output can be fitted on purpose when piped), else none.
-pub fn screen_width() -> Option<usize> {
-    if let Some((terminal_size::Width(w), _)) = terminal_size::terminal_size() {
-        return Some(usize::from(w));
-    }
-    std::env::var("COLUMNS")
-        .ok()?
-        .trim()
-        .parse()
-        .ok()
-        .filter(|&w: &usize| w > 0)
-}
-
 /// Lines typed at a terminal, with editing, history, Ctrl-R search and Tab completion.
 pub struct Terminal {
     editor: Editor<PeelHelper, FileHistory>,

@@ -3,10 +3,6 @@
 //! stdout and the same stderr, because they all run through the shell's loop and present
 //! through one console.
 
-use std::io::Write;
-use std::path::Path;
-use std::process::{Output, Stdio};
-
 use crate::util::*;
 
 /// Results of several statements, a write, dot-commands, a canned query as a JSON
@@ -26,25 +22,6 @@ SELECT count(*) AS n FROM t; SELECT 'a;b' AS text;
 SELECT nosuch FROM areas;
 SELECT 'never' AS after;
 ";
-
-fn with_stdin(dir: &Path, db: &Path, args: &[&str], input: &str) -> Output {
-    let mut child = peel()
-        .current_dir(dir)
-        .env("HOME", dir)
-        .env("XDG_CONFIG_HOME", dir.join("config"))
-        .env("XDG_DATA_HOME", dir.join("data"))
-        .env_remove("COLUMNS")
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let _ = child.stdin.take().unwrap().write_all(input.as_bytes());
-    child.wait_with_output().unwrap()
-}
 
 #[test]
 fn a_script_gives_the_same_output_and_errors_whichever_way_it_arrives() {

@@ -16,23 +16,7 @@ fn seeded() -> (tempfile::TempDir, std::path::PathBuf) {
 /// Runs `peel --db DB ARGS` with `input` on stdin, from `dir` (for relative file names),
 /// with config and data folders inside `dir` so no real startup file or history is seen.
 fn piped_in(dir: &Path, db: &Path, args: &[&str], input: &str) -> Output {
-    let mut child = peel()
-        .current_dir(dir)
-        .env("HOME", dir)
-        .env("XDG_CONFIG_HOME", dir.join("config"))
-        .env("XDG_DATA_HOME", dir.join("data"))
-        .env_remove("COLUMNS")
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // A shell that stops early closes stdin; the rest of the input is then not wanted.
-    let _ = child.stdin.take().unwrap().write_all(input.as_bytes());
-    child.wait_with_output().unwrap()
+    with_stdin(dir, db, args, input)
 }
 
 fn piped(db: &Path, input: &str) -> Output {

@@ -120,3 +120,27 @@ pub fn assert_untouched(db: &Path, before: &str, what: &str) {
         "{what}: files left beside it"
     );
 }
+
+/// Runs peel with `args` against `db` from `dir`, with `input` on stdin and a home,
+/// config and data folder of the test's own (no startup file, no history), no COLUMNS.
+pub fn with_stdin(dir: &Path, db: &Path, args: &[&str], input: &str) -> Output {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = peel()
+        .current_dir(dir)
+        .env("HOME", dir)
+        .env("XDG_CONFIG_HOME", dir.join("config"))
+        .env("XDG_DATA_HOME", dir.join("data"))
+        .env_remove("COLUMNS")
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // A peel that stops early closes stdin; the rest of the input is then not wanted.
+    let _ = child.stdin.take().unwrap().write_all(input.as_bytes());
+    child.wait_with_output().unwrap()
+}
