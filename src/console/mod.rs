@@ -5,6 +5,7 @@
 //! One [`Console`] value is built once from the global options and the [`Mode`], and owns
 //! every presentation policy:
 //! - the format (a table on a terminal, CSV for programs) and its options;
+//! - where data goes: stdout, or the file named by `-o` ([`OutputFile`]);
 //! - the width rule: the terminal's width, else `COLUMNS`, else none (tables whole);
 //! - the terminal-safe writer: on whenever stdout is a terminal, in every format;
 //! - notes and footers: on the screen in the interactive shell, else on stderr, always
@@ -19,12 +20,15 @@
 pub mod call;
 
 use std::cell::RefCell;
-use std::io::{self, IsTerminal, Write};
+use std::fs::File;
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::exec::one_line;
 use crate::output::safe::TerminalSafe;
-use crate::output::{self, ChartHint, Format, Options, RowSink};
+use crate::output::{self, ChartHint, Context, Format, Options, RowSink};
 use crate::value::Value;
 
 /// Who is at the other end.
@@ -61,6 +65,8 @@ pub struct Console {
     pub terminal: bool,
     /// The width rule, asked before each result (a terminal can be resized).
     width: fn() -> Option<usize>,
+    /// `-o FILE`: data goes there instead of stdout.
+    output: Option<Arc<OutputFile>>,
 }
 
 /// Settings given on the command line, from which a console is built.
@@ -74,12 +80,21 @@ pub struct Choices {
     pub null: Option<String>,
     /// `-q`.
     pub quiet: bool,
+    /// `-o FILE`, opened.
+    pub output: Option<Arc<OutputFile>>,
 }
 
 impl Console {
     /// The console of a session in `mode`, for stdout as it is now.
     pub fn new(mode: Mode, choices: &Choices) -> Console {
-        Console::with_terminal(mode, choices, io::stdout().is_terminal(), screen_width)
+        // Data written to a file is never on the screen, whatever stdout is.
+        let terminal = choices.output.is_none() && io::stdout().is_terminal();
+        let width = if choices.output.is_some() {
+            || None
+        } else {
+            screen_width
+        };
+        Console::with_terminal(mode, choices, terminal, width)
     }
 
     /// The console as if stdout were (or were not) a terminal of `width`: for tests, and
@@ -103,6 +118,7 @@ impl Console {
                 headers: !choices.no_header,
                 null_text: choices.null.clone().unwrap_or_default(),
                 fancy: terminal && !no_color(),
+                terminal,
             },
             timer: false,
             footer: interactive,
@@ -110,6 +126,7 @@ impl Console {
             quiet: choices.quiet,
             terminal,
             width,
+            output: choices.output.clone(),
         }
     }
 
@@ -156,9 +173,14 @@ impl Console {
         }
     }
 
-    /// Stdout, buffered, terminal-safe when it is a terminal.
-    pub fn stdout(&self) -> TerminalSafe<io::BufWriter<io::StdoutLock<'static>>> {
-        TerminalSafe::new(io::BufWriter::new(io::stdout().lock()), self.terminal)
+    /// Where data goes: stdout, buffered, terminal-safe when it is a terminal; or the
+    /// `-o` file.
+    pub fn stdout(&self) -> TerminalSafe<DataOut> {
+        let out = match &self.output {
+            Some(file) => DataOut::File(file.clone()),
+            None => DataOut::Stdout(BufWriter::new(io::stdout().lock())),
+        };
+        TerminalSafe::new(out, self.terminal)
     }
 
     /// What to say under a result, or `None`. Hidden rows, shortened values and a switch
@@ -220,8 +242,12 @@ impl Console {
         to_screen: bool,
     ) -> Presenter<'a, 'n> {
         let width = if to_screen { self.width() } else { None };
+        let options = Options {
+            terminal: to_screen && self.terminal,
+            ..self.options.clone()
+        };
         Presenter {
-            inner: output::fitted_sink(self.format, data, &self.options, width),
+            inner: output::fitted_sink(self.format, data, &options, width),
             notes,
             console: self,
             cap: if to_screen { self.max_rows } else { 0 },
@@ -297,6 +323,87 @@ impl Console {
             sink.end()?;
         }
         out.flush()
+    }
+}
+
+/// The writer data goes to (see [`Console::stdout`]).
+pub enum DataOut {
+    /// Stdout.
+    Stdout(BufWriter<io::StdoutLock<'static>>),
+    /// The `-o` file.
+    File(Arc<OutputFile>),
+}
+
+impl Write for DataOut {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            DataOut::Stdout(w) => w.write(buf),
+            DataOut::File(f) => f.with(|w| w.write(buf)),
+        }
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            DataOut::Stdout(w) => w.flush(),
+            DataOut::File(f) => f.with(|w| w.flush()),
+        }
+    }
+}
+
+/// The file named by `-o`. It is written under a temporary name beside it and moved into
+/// place only when the command succeeds ([`OutputFile::commit`]), so a command that fails
+/// leaves no half picture, and an earlier file of that name as it was.
+#[derive(Debug)]
+pub struct OutputFile {
+    path: PathBuf,
+    temporary: PathBuf,
+    writer: Mutex<Option<BufWriter<File>>>,
+}
+
+impl OutputFile {
+    /// Creates the temporary file for `path`.
+    pub fn create(path: &Path) -> io::Result<Arc<OutputFile>> {
+        let name = path
+            .file_name()
+            .ok_or_else(|| io::Error::other("names no file"))?;
+        let mut temporary_name = std::ffi::OsString::from(".");
+        temporary_name.push(name);
+        temporary_name.push(format!(".peel-{}.tmp", std::process::id()));
+        let temporary = path.with_file_name(temporary_name);
+        let file = File::create(&temporary)?;
+        Ok(Arc::new(OutputFile {
+            path: path.to_path_buf(),
+            temporary,
+            writer: Mutex::new(Some(BufWriter::new(file))),
+        }))
+    }
+
+    /// The file's name as given.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn with<T>(&self, f: impl FnOnce(&mut BufWriter<File>) -> io::Result<T>) -> io::Result<T> {
+        let mut slot = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        match slot.as_mut() {
+            Some(w) => f(w),
+            None => Err(io::Error::other("the output file is closed")),
+        }
+    }
+
+    /// Writes out what is buffered and moves the file into place.
+    pub fn commit(&self) -> io::Result<()> {
+        let writer = self.writer.lock().unwrap_or_else(|p| p.into_inner()).take();
+        if let Some(w) = writer {
+            let file = w.into_inner().map_err(|e| e.into_error())?;
+            file.sync_all()?;
+        }
+        std::fs::rename(&self.temporary, &self.path)
+    }
+
+    /// Removes the temporary file: the command failed.
+    pub fn discard(&self) {
+        drop(self.writer.lock().unwrap_or_else(|p| p.into_inner()).take());
+        let _ = std::fs::remove_file(&self.temporary);
     }
 }
 
@@ -384,6 +491,14 @@ impl RowSink for Presenter<'_, '_> {
     fn footer(&mut self, title: &str, items: &[String]) -> io::Result<()> {
         self.inner.footer(title, items)
     }
+
+    fn context(&mut self, context: &Context) {
+        self.inner.context(context);
+    }
+
+    fn footer_first(&self) -> bool {
+        self.inner.footer_first()
+    }
 }
 
 /// Writes through a shared `RefCell`, so results and their footers can go to the same
@@ -444,6 +559,7 @@ mod tests {
                 no_header: true,
                 null: Some("-".into()),
                 quiet: true,
+                output: None,
             },
             false,
             || None,
