@@ -14,6 +14,7 @@ mod init; // building databases: init, the default database, refusing to overwri
 mod limits; // endless queries stop at a time limit; pipes, folders and devices are named; errors quote short excerpts
 mod open; // files peel must refuse: missing, not a database, newer, foreign
 mod parity; // one script through peel sql -f, peel sql, peel < f: the same stdout and stderr
+mod pictures; // pictures: -F svg and png, -o FILE, the shell's .mode svg, one-line refusals
 mod queries; // canned and saved queries: the catalogue on the seed, parameters, injection, exit codes
 mod readme; // the README executed: every `$ ...` example it shows must print what it shows
 mod replace; // replacing files with a stale journal or WAL beside them; outputs that are the source or each other
