@@ -3,7 +3,7 @@
 //! what it covers, the sources, the date of the database).
 //!
 //! Three kinds, chosen from the result's shape (see [`choose`]):
-//! - a **grade grid** ([`grid`]) when the query asks for one ([`ChartHint::Grades`]) or a
+//! - a **grade grid** ([`grid`], drawn by [`grid_draw`]) when the query asks for one ([`ChartHint::Grades`]) or a
 //!   column holds nothing but grades (the pivoted `grades`, or any SQL);
 //! - **trend lines** ([`lines`]) for a query's [`ChartHint::Sparklines`];
 //! - **ranked bars** ([`bars`]) for a query's [`ChartHint::Bars`], or a label and a
@@ -15,6 +15,7 @@
 mod bars;
 mod frame;
 mod grid;
+mod grid_draw;
 mod lines;
 mod palette;
 mod render;
