@@ -1039,7 +1039,7 @@ mod tests {
         assert_eq!(
             format_names(),
             [
-                "table", "csv", "tsv", "json", "jsonl", "markdown", "line", "chart"
+                "table", "csv", "tsv", "json", "jsonl", "markdown", "line", "chart", "svg", "png"
             ]
         );
         assert!(text.contains(formats), "{text}");
