@@ -378,8 +378,8 @@ fn draw_line(
     }
 }
 
-/// The label colour of line `index`: its own colour when that reads on white (4.5:1),
-/// else near-black.
+/// The label colour of line `index`: its own colour, darkened where it would not read on
+/// white (every one at least 5:1).
 fn colour_ink(index: usize) -> &'static str {
     match index % LINES.len() {
         0 => "#0072B2",

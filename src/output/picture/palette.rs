@@ -19,11 +19,11 @@ pub(super) fn grade_colours(grade: Grade) -> (&'static str, &'static str) {
     match grade {
         // Okabe–Ito blue; white text 5.2:1.
         Grade::Outstanding => ("#0072B2", "#ffffff"),
-        // Okabe–Ito sky blue; black text 9.0:1.
+        // Okabe–Ito sky blue; black text 9.1:1.
         Grade::Good => ("#56B4E9", "#000000"),
         // Okabe–Ito yellow; black text 15.9:1.
         Grade::Adequate => ("#F0E442", "#000000"),
-        // Okabe–Ito orange; black text 10.0:1.
+        // Okabe–Ito orange; black text 9.3:1.
         Grade::RequiresImprovement => ("#E69F00", "#000000"),
         // Okabe–Ito vermillion; black text 5.4:1 (white would be 3.9:1).
         Grade::Inadequate => ("#D55E00", "#000000"),
@@ -34,7 +34,7 @@ pub(super) fn grade_colours(grade: Grade) -> (&'static str, &'static str) {
 
 /// A cell with no grade in the database: light grey hatched, with a dash.
 pub(super) const EMPTY_FILL: &str = "#f2f2f2";
-/// The hatching and dash of an empty cell (4.7:1 on the fill).
+/// The hatching and dash of an empty cell (4.8:1 on the fill).
 pub(super) const EMPTY_INK: &str = "#6b6b6b";
 
 /// Bars: the chosen force (Okabe–Ito blue), the others (mid grey, 3.0:1 against white:

@@ -25,7 +25,7 @@ pub(super) const FAMILY: &str = "DejaVu Sans, Verdana, sans-serif";
 
 /// The text colour of everything but labels inside coloured cells and bars.
 pub(super) const INK: &str = "#1a1a1a";
-/// Secondary text (subtitles, axes, the footer): 10.4:1 on white.
+/// Secondary text (subtitles, axes, the footer): 8.5:1 on white.
 pub(super) const MUTED: &str = "#4d4d4d";
 /// Grid lines and rules.
 pub(super) const RULE: &str = "#d0d0d0";
