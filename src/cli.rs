@@ -2,9 +2,11 @@
 //! `--help` output.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::console::OutputFile;
 use crate::output::Format;
 
 const AFTER_HELP: &str = "\
@@ -17,6 +19,8 @@ Questions in one command (see `peel queries`):
   peel run compare officer-fte 2015    every force ranked on a metric, England and Wales as reference
   peel run grades 2016 effectiveness   the grade grid, forces by question
   peel run compare population -F chart a bar chart in the terminal
+  peel -F svg run grades 2017 > grid.svg   a grade grid to put in a paper (svg or png)
+  peel run compare officer-fte 2015 -o bars.png   ranked bars, as a PNG file
 
 Database: --db PATH, else $PEEL_DB, else ./peel.db. Without --db, a missing file is
 built from the embedded seed on first use (one line on stderr says so); with --db, a
@@ -25,7 +29,13 @@ missing file is an error (except for `peel init`).
 Output: data only on stdout; notes (peel: note: ...) and errors (peel: error: ...) on
 stderr, from every command alike. Tables fit the terminal, else $COLUMNS, else are whole;
 numbers, grades and codes are never cut (a result too wide is shown one field per line).
-Global flags (--db, -F, -q, --no-header, --null, --readonly) go before or after the command.
+Global flags (--db, -F, -o, -q, --no-header, --null, --readonly) go before or after the command.
+
+Pictures: -F svg and -F png draw one result as a grade grid, ranked bars or trend lines,
+with the command, the query's notes, the sources and the database's date under it.
+-o FILE writes the data to FILE instead of stdout (moved into place only when the command
+succeeds); its extension (.svg, .png, .csv, .json, ...) picks the format when -F is not
+given. PNG is refused on a terminal; a result no picture fits is an error (status 1).
 
 Exit status: 0 success (with rows or none), 1 runtime or SQL error, 2 usage or
 parameter error (unknown query, missing or unresolvable argument). A closed pipe
@@ -47,7 +57,8 @@ of scale (peel-4 to peel-5); grades always compare by rank within a scale.
 
 A query with several results (force: grades, figures) prints them all in table,
 markdown, line and chart output, one JSON document keyed by result name with -F json,
-and rows tagged _result in jsonl; csv and tsv hold one, chosen with --result NAME.
+and rows tagged _result in jsonl; csv, tsv, svg and png hold one, chosen with --result
+NAME.
 
 Canned and saved queries run on a read-only connection. --with-sources adds the
 sources and reports behind each row: footnotes under table, markdown and chart
@@ -123,9 +134,18 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "PATH")]
     pub db: Option<PathBuf>,
 
-    /// Output format [default: table on a terminal, csv otherwise]
+    /// Output format [default: from -o's extension, else table on a terminal, csv
+    /// otherwise]
     #[arg(long, short = 'F', global = true, value_enum)]
     pub format: Option<Format>,
+
+    /// Write the data (a table, a CSV, a picture) to FILE instead of stdout
+    #[arg(long, short = 'o', global = true, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// The `-o` file, once opened (not a flag).
+    #[arg(skip)]
+    pub opened: Option<Arc<OutputFile>>,
 
     /// Leave out the header row (csv, tsv, table, markdown)
     #[arg(long, global = true)]

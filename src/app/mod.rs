@@ -2,15 +2,16 @@
 //! mistake, how an error is printed). Presentation lives in [`crate::console`], the
 //! database-path policy in [`database`].
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 
 use crate::cli::{Cli, Command, GlobalArgs, ImportCommand, ShellArgs};
-use crate::console::{Choices, Console, Mode};
+use crate::console::{Choices, Console, Mode, OutputFile};
 use crate::db::DbError;
 use crate::exec::{self, one_line};
+use crate::output::Format;
 use crate::queries::QueryError;
 
 pub use crate::error::{ScriptFailed, UsageError, error_line};
@@ -30,13 +31,41 @@ mod maintain;
 mod query;
 mod session;
 
-/// Runs a parsed command line.
+/// Runs a parsed command line. With `-o FILE`, the data goes to FILE, which is moved into
+/// place only when the command succeeds.
 pub fn run(cli: Cli) -> Result<()> {
     let Cli {
-        global,
+        mut global,
         shell: top,
         command,
     } = cli;
+    if global.format.is_none() {
+        global.format = global.output.as_deref().and_then(Format::from_extension);
+    }
+    if global.format == Some(Format::Png) && global.output.is_none() && io::stdout().is_terminal() {
+        bail!(UsageError(
+            "png is binary and stdout is a terminal: write it to a file with -o FILE, or use -F svg".into()
+        ));
+    }
+    if let Some(path) = &global.output {
+        let file = OutputFile::create(path)
+            .with_context(|| format!("{}: cannot write the output file", path.display()))?;
+        global.opened = Some(file);
+    }
+    let opened = global.opened.clone();
+    let result = dispatch(global, top, command);
+    if let Some(file) = opened {
+        match &result {
+            Ok(()) => file
+                .commit()
+                .with_context(|| format!("{}: writing the output file", file.path().display()))?,
+            Err(_) => file.discard(),
+        }
+    }
+    result
+}
+
+fn dispatch(global: GlobalArgs, top: ShellArgs, command: Option<Command>) -> Result<()> {
     if let Some(seconds) = global.timeout {
         if !seconds.is_finite() || seconds < 0.0 {
             bail!(UsageError(format!(
@@ -84,6 +113,7 @@ fn console(global: &GlobalArgs, mode: Mode) -> Console {
             no_header: global.no_header,
             null: global.null.clone(),
             quiet: global.quiet,
+            output: global.opened.clone(),
         },
     )
 }

@@ -42,8 +42,8 @@ pub(super) fn list_queries(global: &GlobalArgs, args: &QueriesArgs) -> Result<()
 pub(super) fn run_query(global: &GlobalArgs, args: &RunArgs) -> Result<()> {
     let conn = open_database(global, Access::Query)?;
     let console = console(global, Mode::Command);
-    // -q hides the notes; a JSON document carries them whatever -q says.
-    let coverage = !console.quiet || console.format == Format::Json;
+    // -q hides the notes; a JSON document and a picture carry them whatever -q says.
+    let coverage = !console.quiet || console.format == Format::Json || console.format.is_picture();
     let call = queries::prepare_with(&conn, &args.name, &args.args, coverage)?;
     let options = CallOptions {
         with_sources: args.with_sources,

@@ -7,6 +7,9 @@
 //! - CSV and TSV hold one table: a query with several results needs `--result NAME`, and
 //!   is refused before anything is written without it (never two header rows in one
 //!   stream);
+//! - svg and png draw one picture, so they too need `--result NAME` for such a query;
+//!   the picture carries the call's notes, its sources (whether or not `--with-sources`
+//!   was given) and the date of the database ([`context`]);
 //! - table, markdown, line and chart show every result, one after another.
 
 use std::cell::RefCell;
@@ -17,7 +20,7 @@ use rusqlite::Connection;
 use super::Console;
 use crate::exec::Summary;
 use crate::output::provenance::SourcesMode;
-use crate::output::{self, ChartHint, Format, RowSink};
+use crate::output::{self, ChartHint, Context, Format, RowSink};
 use crate::queries::{Call, QueryError};
 use crate::value::Value;
 
@@ -50,7 +53,12 @@ fn chosen_result(
                 listed()
             ))),
         },
-        None if names.len() > 1 && matches!(console.format, Format::Csv | Format::Tsv) => {
+        None if names.len() > 1
+            && matches!(
+                console.format,
+                Format::Csv | Format::Tsv | Format::Svg | Format::Png
+            ) =>
+        {
             let flag = if console.interactive() {
                 format!(".run {} ... --result NAME", call.query.name)
             } else {
@@ -100,7 +108,9 @@ pub fn present<'a>(
         call.explain(conn, &mut sink)?;
         return Ok(Summary::default());
     }
+    // A picture always names its sources: it leaves the terminal without the notes.
     let sources = match (options.with_sources, console.format) {
+        (_, Format::Svg | Format::Png) => SourcesMode::Footnotes,
         (false, _) => SourcesMode::Hide,
         (true, Format::Table | Format::Markdown | Format::Chart) => SourcesMode::Footnotes,
         (true, _) => SourcesMode::Column,
@@ -118,6 +128,7 @@ pub fn present<'a>(
         summary
     } else {
         let mut sink = console.presenter(data, notes, to_screen);
+        sink.context(&context(conn, call));
         if console.format == Format::Jsonl && chosen.len() > 1 {
             let mut tagged = Tagged {
                 inner: &mut sink,
@@ -131,6 +142,74 @@ pub fn present<'a>(
         }
     };
     Ok(summary)
+}
+
+/// What a picture of `call` says about itself: a title, the command that reproduces it,
+/// the call's notes and the date of the database.
+pub fn context(conn: &Connection, call: &Call) -> Context {
+    let shown: Vec<&str> = call
+        .bindings
+        .iter()
+        .filter(|b| b.input.is_some() || b.shown != "all")
+        .map(|b| b.shown.as_str())
+        .collect();
+    let mut name = call.query.name.clone();
+    if let Some(first) = name.get_mut(..1) {
+        first.make_ascii_uppercase();
+    }
+    let title = if shown.is_empty() {
+        name
+    } else {
+        format!("{name}: {}", shown.join(", "))
+    };
+    // By position while every argument before was given, then as NAME=VALUE.
+    let mut command = format!("peel run {}", call.query.name);
+    let mut positional = true;
+    for b in &call.bindings {
+        match &b.input {
+            Some(input) if positional && !input.contains('=') => {
+                command.push(' ');
+                command.push_str(&shell_word(input));
+            }
+            Some(input) => {
+                command.push(' ');
+                command.push_str(&shell_word(&format!("{}={input}", b.name)));
+            }
+            None => positional = false,
+        }
+    }
+    Context {
+        title: Some(title),
+        command: Some(command),
+        notes: call.notes.clone(),
+        database: database_date(conn),
+    }
+}
+
+/// A word as a POSIX shell needs it: quoted when it holds anything but safe characters.
+fn shell_word(text: &str) -> String {
+    if !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:=".contains(c))
+    {
+        text.to_string()
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
+    }
+}
+
+/// When the database was exported or built, from its `meta` table: `exported 2026-12-01`.
+pub fn database_date(conn: &Connection) -> Option<String> {
+    let value = |key: &str| -> Option<String> {
+        conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .ok()
+    };
+    let (how, at) = match value("exported_at") {
+        Some(at) => ("exported", at),
+        None => ("built", value("built_at")?),
+    };
+    Some(format!("{how} {}", at.get(..10).unwrap_or(&at)))
 }
 
 /// The members of a JSON document before its results: the query, its arguments as they
@@ -210,11 +289,19 @@ impl RowSink for Pick<'_> {
         result
     }
     fn footer(&mut self, title: &str, items: &[String]) -> io::Result<()> {
-        // Footers follow their result's end.
-        if self.current == self.index + 1 {
+        // Footers follow their result's end, or come just before it to a picture.
+        let of = if self.inner.footer_first() {
+            self.current
+        } else {
+            self.current.wrapping_sub(1)
+        };
+        if of == self.index {
             self.inner.footer(title, items)?;
         }
         Ok(())
+    }
+    fn footer_first(&self) -> bool {
+        self.inner.footer_first()
     }
     fn truncated(&self) -> bool {
         self.inner.truncated()
@@ -257,6 +344,9 @@ impl RowSink for Tagged<'_, '_> {
     }
     fn footer(&mut self, title: &str, items: &[String]) -> io::Result<()> {
         self.inner.footer(title, items)
+    }
+    fn footer_first(&self) -> bool {
+        self.inner.footer_first()
     }
 }
 

@@ -5,6 +5,7 @@
 //! One [`Console`] value is built once from the global options and the [`Mode`], and owns
 //! every presentation policy:
 //! - the format (a table on a terminal, CSV for programs) and its options;
+//! - where data goes: stdout, or the file named by `-o` ([`OutputFile`]);
 //! - the width rule: the terminal's width, else `COLUMNS`, else none (tables whole);
 //! - the terminal-safe writer: on whenever stdout is a terminal, in every format;
 //! - notes and footers: on the screen in the interactive shell, else on stderr, always
@@ -17,14 +18,18 @@
 //! result for CSV); [`script`] runs SQL text and dot-commands, which the shell also does.
 
 pub mod call;
+mod output_file;
+
+pub use output_file::{DataOut, OutputFile};
 
 use std::cell::RefCell;
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::exec::one_line;
 use crate::output::safe::TerminalSafe;
-use crate::output::{self, ChartHint, Format, Options, RowSink};
+use crate::output::{self, ChartHint, Context, Format, Options, RowSink};
 use crate::value::Value;
 
 /// Who is at the other end.
@@ -61,6 +66,8 @@ pub struct Console {
     pub terminal: bool,
     /// The width rule, asked before each result (a terminal can be resized).
     width: fn() -> Option<usize>,
+    /// `-o FILE`: data goes there instead of stdout.
+    output: Option<Arc<OutputFile>>,
 }
 
 /// Settings given on the command line, from which a console is built.
@@ -74,12 +81,21 @@ pub struct Choices {
     pub null: Option<String>,
     /// `-q`.
     pub quiet: bool,
+    /// `-o FILE`, opened.
+    pub output: Option<Arc<OutputFile>>,
 }
 
 impl Console {
     /// The console of a session in `mode`, for stdout as it is now.
     pub fn new(mode: Mode, choices: &Choices) -> Console {
-        Console::with_terminal(mode, choices, io::stdout().is_terminal(), screen_width)
+        // Data written to a file is never on the screen, whatever stdout is.
+        let terminal = choices.output.is_none() && io::stdout().is_terminal();
+        let width = if choices.output.is_some() {
+            || None
+        } else {
+            screen_width
+        };
+        Console::with_terminal(mode, choices, terminal, width)
     }
 
     /// The console as if stdout were (or were not) a terminal of `width`: for tests, and
@@ -103,6 +119,7 @@ impl Console {
                 headers: !choices.no_header,
                 null_text: choices.null.clone().unwrap_or_default(),
                 fancy: terminal && !no_color(),
+                terminal,
             },
             timer: false,
             footer: interactive,
@@ -110,6 +127,7 @@ impl Console {
             quiet: choices.quiet,
             terminal,
             width,
+            output: choices.output.clone(),
         }
     }
 
@@ -156,9 +174,14 @@ impl Console {
         }
     }
 
-    /// Stdout, buffered, terminal-safe when it is a terminal.
-    pub fn stdout(&self) -> TerminalSafe<io::BufWriter<io::StdoutLock<'static>>> {
-        TerminalSafe::new(io::BufWriter::new(io::stdout().lock()), self.terminal)
+    /// Where data goes: stdout, buffered, terminal-safe when it is a terminal; or the
+    /// `-o` file.
+    pub fn stdout(&self) -> TerminalSafe<DataOut> {
+        let out = match &self.output {
+            Some(file) => DataOut::File(file.clone()),
+            None => DataOut::Stdout(BufWriter::new(io::stdout().lock())),
+        };
+        TerminalSafe::new(out, self.terminal)
     }
 
     /// What to say under a result, or `None`. Hidden rows, shortened values and a switch
@@ -220,8 +243,12 @@ impl Console {
         to_screen: bool,
     ) -> Presenter<'a, 'n> {
         let width = if to_screen { self.width() } else { None };
+        let options = Options {
+            terminal: to_screen && self.terminal,
+            ..self.options.clone()
+        };
         Presenter {
-            inner: output::fitted_sink(self.format, data, &self.options, width),
+            inner: output::fitted_sink(self.format, data, &options, width),
             notes,
             console: self,
             cap: if to_screen { self.max_rows } else { 0 },
@@ -384,6 +411,14 @@ impl RowSink for Presenter<'_, '_> {
     fn footer(&mut self, title: &str, items: &[String]) -> io::Result<()> {
         self.inner.footer(title, items)
     }
+
+    fn context(&mut self, context: &Context) {
+        self.inner.context(context);
+    }
+
+    fn footer_first(&self) -> bool {
+        self.inner.footer_first()
+    }
 }
 
 /// Writes through a shared `RefCell`, so results and their footers can go to the same
@@ -444,6 +479,7 @@ mod tests {
                 no_header: true,
                 null: Some("-".into()),
                 quiet: true,
+                output: None,
             },
             false,
             || None,

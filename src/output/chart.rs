@@ -126,52 +126,10 @@ impl<'w> Chart<'w> {
                     _ => self.as_table("the columns the query charts are missing"),
                 }
             }
-            None => match self.guess_bars() {
+            Some(ChartHint::Grades { .. }) | None => match guess_bars(&self.columns, &self.rows) {
                 Ok((label, value)) => self.bars(&[label], value, &[]),
                 Err(why) => self.as_table(&why),
             },
-        }
-    }
-
-    /// The label and value columns of a result without a hint, or why there are none.
-    fn guess_bars(&self) -> Result<(usize, usize), String> {
-        let numeric = numeric_columns(self.columns.len(), &self.rows);
-        let value = match self.column("value").filter(|&i| numeric[i]) {
-            Some(v) => v,
-            None => {
-                let numbers: Vec<usize> = (0..numeric.len()).filter(|&i| numeric[i]).collect();
-                let measure = numbers
-                    .iter()
-                    .copied()
-                    .find(|&i| is_measure(&self.columns[i], &self.rows, i));
-                match measure {
-                    Some(v) => v,
-                    None if numbers.is_empty() => return Err("no numeric column".into()),
-                    None => {
-                        let names: Vec<&str> =
-                            numbers.iter().map(|&i| self.columns[i].as_str()).collect();
-                        let what = if names.len() == 1 {
-                            "is not a measure but a flag, id, rank or year"
-                        } else {
-                            "are not measures but flags, ids, ranks or years"
-                        };
-                        return Err(format!("{} {what}", names.join(", ")));
-                    }
-                }
-            }
-        };
-        let label = self.column("area_name").or_else(|| {
-            (0..self.columns.len()).find(|&i| {
-                i != value
-                    && self
-                        .rows
-                        .iter()
-                        .all(|r| matches!(r.get(i), Some(Value::Text(_) | Value::Null)))
-            })
-        });
-        match label {
-            Some(label) => Ok((label, value)),
-            None => Err("no text column to label the bars".into()),
         }
     }
 
@@ -436,7 +394,10 @@ impl RowSink for Chart<'_> {
     }
 
     fn hint(&mut self, hint: &ChartHint) {
-        self.hint = Some(hint.clone());
+        // A grade grid is for pictures; the terminal keeps the hint it can draw.
+        if !matches!(hint, ChartHint::Grades { .. }) {
+            self.hint = Some(hint.clone());
+        }
     }
 
     fn footer(&mut self, title: &str, items: &[String]) -> io::Result<()> {
@@ -445,6 +406,53 @@ impl RowSink for Chart<'_> {
             writeln!(self.out, "  {item}")?;
         }
         self.out.flush()
+    }
+}
+
+/// The label and value columns of a result without a hint, or why there are none: the
+/// value is the `value` column or the first numeric column that is a measure, the label
+/// `area_name` or the first text column. Shared with the picture formats, so `-F chart`
+/// and `-F svg` draw the same bars of the same SQL.
+pub(super) fn guess_bars(
+    columns: &[String],
+    rows: &[Vec<Value>],
+) -> Result<(usize, usize), String> {
+    let column = |name: &str| columns.iter().position(|c| c == name);
+    let numeric = numeric_columns(columns.len(), rows);
+    let value = match column("value").filter(|&i| numeric[i]) {
+        Some(v) => v,
+        None => {
+            let numbers: Vec<usize> = (0..numeric.len()).filter(|&i| numeric[i]).collect();
+            let measure = numbers
+                .iter()
+                .copied()
+                .find(|&i| is_measure(&columns[i], rows, i));
+            match measure {
+                Some(v) => v,
+                None if numbers.is_empty() => return Err("no numeric column".into()),
+                None => {
+                    let names: Vec<&str> = numbers.iter().map(|&i| columns[i].as_str()).collect();
+                    let what = if names.len() == 1 {
+                        "is not a measure but a flag, id, rank or year"
+                    } else {
+                        "are not measures but flags, ids, ranks or years"
+                    };
+                    return Err(format!("{} {what}", names.join(", ")));
+                }
+            }
+        }
+    };
+    let label = column("area_name").or_else(|| {
+        (0..columns.len()).find(|&i| {
+            i != value
+                && rows
+                    .iter()
+                    .all(|r| matches!(r.get(i), Some(Value::Text(_) | Value::Null)))
+        })
+    });
+    match label {
+        Some(label) => Ok((label, value)),
+        None => Err("no text column to label the bars".into()),
     }
 }
 

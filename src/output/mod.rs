@@ -3,7 +3,8 @@
 //!
 //! Formats that can stream (csv, tsv, json, jsonl) write each row as it arrives, so a
 //! ten-million-row result never sits in memory; table and markdown need every row to size
-//! their columns, so they buffer, as does the chart, which needs the range of its values.
+//! their columns, so they buffer, as does the chart, which needs the range of its values,
+//! and the pictures ([`picture`]: svg and png), which draw one result whole.
 //!
 //! Beside the formats live two wrappers that reshape a result before a format sees it:
 //! [`pivot`] (a long result into a grid) and [`provenance`] (the `_sources` column into
@@ -11,6 +12,7 @@
 //! terminal.
 
 mod chart;
+mod picture;
 pub mod pivot;
 pub mod provenance;
 pub mod safe;
@@ -21,6 +23,8 @@ use std::io::{self, Write};
 use clap::ValueEnum;
 
 use crate::value::Value;
+
+pub use picture::Refused;
 
 /// An output format, chosen with `--format` or the shell's `.mode`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -43,9 +47,33 @@ pub enum Format {
     /// A horizontal bar chart of a label and a number (sparklines for series over time),
     /// drawn in the terminal.
     Chart,
+    /// A picture (SVG text): a grade grid, ranked bars or trend lines, with its sources.
+    Svg,
+    /// The same picture as PNG (binary: to a file with -o FILE, or a pipe).
+    Png,
 }
 
 impl Format {
+    /// The format a file name's extension asks for (`-o grid.svg`), if it names one.
+    pub fn from_extension(path: &std::path::Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        Some(match ext.as_str() {
+            "svg" => Format::Svg,
+            "png" => Format::Png,
+            "csv" => Format::Csv,
+            "tsv" => Format::Tsv,
+            "json" => Format::Json,
+            "jsonl" | "ndjson" => Format::Jsonl,
+            "md" | "markdown" => Format::Markdown,
+            _ => return None,
+        })
+    }
+
+    /// True for the picture formats, which draw one result whole.
+    pub fn is_picture(self) -> bool {
+        matches!(self, Format::Svg | Format::Png)
+    }
+
     /// The default: a table for people, CSV for programs.
     pub fn default_for(stdout_is_terminal: bool) -> Format {
         if stdout_is_terminal {
@@ -66,6 +94,8 @@ pub struct Options {
     /// Let the chart use Unicode blocks and colour; off when stdout is not a terminal or
     /// NO_COLOR is set, so files and pipes get plain ASCII.
     pub fancy: bool,
+    /// The output is a terminal: a PNG is refused rather than written to it.
+    pub terminal: bool,
 }
 
 impl Default for Options {
@@ -74,8 +104,24 @@ impl Default for Options {
             headers: true,
             null_text: String::new(),
             fancy: false,
+            terminal: false,
         }
     }
+}
+
+/// What a result is beyond its rows: which command made it, what it covers and how old the
+/// database is. Pictures carry it, since they leave the terminal without the notes that
+/// went to stderr; the other formats ignore it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Context {
+    /// A title for the result (`Grades: 2017`).
+    pub title: Option<String>,
+    /// The command that made it (`peel run grades 2017`).
+    pub command: Option<String>,
+    /// The query's notes: what the result covers (`41 of 43 forces graded`).
+    pub notes: Vec<String>,
+    /// When the database was built or exported (`built 2026-12-01`).
+    pub database: Option<String>,
 }
 
 /// How a result set would like to be drawn by the chart format. Other formats ignore it.
@@ -93,6 +139,14 @@ pub enum ChartHint {
         /// Columns whose first-row values title the chart.
         title: Vec<String>,
     },
+    /// A grade grid (pictures only; the terminal chart ignores it): rows labelled by the
+    /// `label` columns' values joined, cells coloured by grade.
+    Grades {
+        /// Columns whose values, joined with spaces, label each row.
+        label: Vec<String>,
+        /// Which columns of the result make the grid's columns.
+        columns: GradeColumns,
+    },
     /// One sparkline per series and line: rows with equal `series` values form a series,
     /// in row order; each [`SparkLine`] draws one numeric column of it.
     Sparklines {
@@ -102,6 +156,24 @@ pub enum ChartHint {
         x: String,
         /// The lines drawn for each series.
         lines: Vec<SparkLine>,
+    },
+}
+
+/// How a result's columns make a grade grid's columns.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GradeColumns {
+    /// Every column holding only grades, headed by its name (a pivoted result: `grades`).
+    Wide,
+    /// These (grade, header) columns: each grade column headed by the header column's
+    /// value in the first row (`from_grade` headed by `from_cycle`'s `2016`).
+    Named(Vec<(String, String)>),
+    /// A long result: rows with equal labels make one grid row, the values of `column`
+    /// (a cycle) name the grid's columns and `value` fills them.
+    Long {
+        /// The column naming the grid's columns.
+        column: String,
+        /// The grade column.
+        value: String,
     },
 }
 
@@ -139,9 +211,18 @@ pub trait RowSink {
         false
     }
 
-    /// How the next result set would like to be charted; called before `begin`. Only the
-    /// chart format uses it.
+    /// How the next result set would like to be charted; called before `begin`, once for
+    /// each hint (a query may give one for the terminal chart and one for pictures). Only
+    /// the chart and picture formats use it.
     fn hint(&mut self, _hint: &ChartHint) {}
+    /// What the results are beyond their rows (the command, the notes, the database);
+    /// called before the first result. Only pictures use it.
+    fn context(&mut self, _context: &Context) {}
+    /// True when the sink wants a result's [`RowSink::footer`] before its `end`: a
+    /// picture draws its sources inside itself, so it must have them before it draws.
+    fn footer_first(&self) -> bool {
+        false
+    }
     /// Called once after the last result set: closes what spans them all (a JSON
     /// document). Most formats have nothing to close.
     fn finish(&mut self) -> io::Result<()> {
@@ -203,6 +284,16 @@ pub fn fitted_sink<'w>(
             tables: 0,
         }),
         Format::Chart => Box::new(chart::Chart::new(out, options.clone())),
+        Format::Svg => Box::new(picture::Picture::new(
+            out,
+            picture::Target::Svg,
+            options.terminal,
+        )),
+        Format::Png => Box::new(picture::Picture::new(
+            out,
+            picture::Target::Png,
+            options.terminal,
+        )),
     }
 }
 

@@ -5,7 +5,7 @@
 
 use std::io;
 
-use super::{ChartHint, RowSink};
+use super::{ChartHint, Context, RowSink};
 use crate::value::Value;
 
 /// The column a query names its rows' sources in.
@@ -121,20 +121,26 @@ impl RowSink for Provenance<'_> {
     }
 
     fn end(&mut self) -> io::Result<()> {
-        self.inner.end()?;
-        if self.mode == SourcesMode::Footnotes {
-            let items: Vec<String> = if self.index.is_none() {
-                vec!["not recorded for this result".into()]
-            } else {
-                self.notes
-                    .iter()
-                    .enumerate()
-                    .map(|(i, n)| format!("[{}] {n}", i + 1))
-                    .collect()
-            };
-            self.inner.footer("Sources:", &items)?;
+        if self.mode != SourcesMode::Footnotes {
+            return self.inner.end();
         }
-        Ok(())
+        let items: Vec<String> = if self.index.is_none() {
+            vec!["not recorded for this result".into()]
+        } else {
+            self.notes
+                .iter()
+                .enumerate()
+                .map(|(i, n)| format!("[{}] {n}", i + 1))
+                .collect()
+        };
+        // A picture draws its sources inside itself; text formats print them after.
+        if self.inner.footer_first() {
+            self.inner.footer("Sources:", &items)?;
+            self.inner.end()
+        } else {
+            self.inner.end()?;
+            self.inner.footer("Sources:", &items)
+        }
     }
 
     fn hint(&mut self, hint: &ChartHint) {
@@ -143,6 +149,14 @@ impl RowSink for Provenance<'_> {
 
     fn footer(&mut self, title: &str, items: &[String]) -> io::Result<()> {
         self.inner.footer(title, items)
+    }
+
+    fn context(&mut self, context: &Context) {
+        self.inner.context(context);
+    }
+
+    fn footer_first(&self) -> bool {
+        self.inner.footer_first()
     }
 }
 

@@ -23,7 +23,7 @@ use rusqlite::Connection;
 use crate::exec::{self, ExecError, Params, Policy, Summary};
 use crate::output::pivot::{PivotSpec, pivot};
 use crate::output::provenance::{Provenance, SourcesMode};
-use crate::output::{ChartHint, RowSink, SparkLine};
+use crate::output::{ChartHint, GradeColumns, RowSink, SparkLine};
 use crate::value::Value;
 
 pub use catalogue::CATALOGUE;
@@ -196,6 +196,57 @@ impl Chart {
     }
 }
 
+/// How pictures lay a canned query's grades out as a grid (see [`ChartHint::Grades`]); a
+/// result whose columns are grades already (`grades`, pivoted) needs none.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GradeGrid {
+    /// Rows labelled by `label`; each (grade, header) column pair a grid column.
+    Named {
+        /// Label columns.
+        label: &'static [&'static str],
+        /// (grade column, header column) pairs.
+        columns: &'static [(&'static str, &'static str)],
+    },
+    /// A long result: rows labelled by `label`, grid columns named by `column`'s values,
+    /// cells from `value`.
+    Long {
+        /// Label columns.
+        label: &'static [&'static str],
+        /// The column naming the grid's columns.
+        column: &'static str,
+        /// The grade column.
+        value: &'static str,
+    },
+}
+
+impl GradeGrid {
+    fn hint(&self) -> ChartHint {
+        let owned = |cols: &[&str]| cols.iter().map(|c| c.to_string()).collect();
+        match self {
+            GradeGrid::Named { label, columns } => ChartHint::Grades {
+                label: owned(label),
+                columns: GradeColumns::Named(
+                    columns
+                        .iter()
+                        .map(|(v, h)| (v.to_string(), h.to_string()))
+                        .collect(),
+                ),
+            },
+            GradeGrid::Long {
+                label,
+                column,
+                value,
+            } => ChartHint::Grades {
+                label: owned(label),
+                columns: GradeColumns::Long {
+                    column: column.to_string(),
+                    value: value.to_string(),
+                },
+            },
+        }
+    }
+}
+
 /// A canned query's grid layout (see [`PivotSpec`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pivot {
@@ -216,6 +267,8 @@ pub struct Shape {
     pub chart: Option<Chart>,
     /// A grid layout, for long results analysts read as a grid.
     pub pivot: Option<Pivot>,
+    /// How pictures lay its grades out, when the result holds grades but not as columns.
+    pub grid: Option<GradeGrid>,
 }
 
 impl Shape {
@@ -223,6 +276,7 @@ impl Shape {
     pub const PLAIN: Shape = Shape {
         chart: None,
         pivot: None,
+        grid: None,
     };
 }
 
@@ -806,6 +860,9 @@ impl RowSink for Shaper<'_> {
         let shape = self.shapes.get(self.index);
         if let Some(chart) = shape.and_then(|s| s.chart.as_ref()) {
             self.inner.hint(&chart.hint());
+        }
+        if let Some(grid) = shape.and_then(|s| s.grid.as_ref()) {
+            self.inner.hint(&grid.hint());
         }
         match shape.and_then(|s| s.pivot.as_ref()) {
             Some(p) => {

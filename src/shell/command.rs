@@ -1034,11 +1034,12 @@ mod tests {
         }
         // Every format is named, in the overview and in `.help mode`, by its name in
         // --format: the list is read from the Format type, so a new one cannot be missed.
-        let formats = "Output format: table, csv, tsv, json, jsonl, markdown, line, chart";
+        let formats =
+            "Output format: table, csv, tsv, json, jsonl, markdown, line, chart, svg, png";
         assert_eq!(
             format_names(),
             [
-                "table", "csv", "tsv", "json", "jsonl", "markdown", "line", "chart"
+                "table", "csv", "tsv", "json", "jsonl", "markdown", "line", "chart", "svg", "png"
             ]
         );
         assert!(text.contains(formats), "{text}");

@@ -174,6 +174,14 @@ impl From<ExecError> for ShellError {
                 snippet,
                 message,
             },
+            // A refused picture is not a failure to write: said alone.
+            ExecError::Output(io)
+                if io
+                    .get_ref()
+                    .is_some_and(|e| e.is::<crate::output::Refused>()) =>
+            {
+                ShellError::Message(io.to_string())
+            }
             ExecError::Output(io) => ShellError::Output(io),
         }
     }
@@ -601,6 +609,11 @@ impl<'a> Shell<'a> {
         let result = self.with_output(|conn, params, console, data, notes, to_screen| {
             let changes_before = conn.total_changes();
             let mut sink = console.presenter(data, notes, to_screen);
+            // A picture of SQL still says how old the database is.
+            sink.context(&crate::output::Context {
+                database: crate::console::call::database_date(conn),
+                ..Default::default()
+            });
             let summary = exec::run_script(conn, sql, params, Policy::default(), &mut sink)?;
             let (results, mark) = (sink.results(), sink.mark());
             drop(sink);

@@ -15,6 +15,7 @@ mod limits; // endless queries stop at a time limit; pipes, folders and devices 
 mod older; // files of an older peel: reading never changes them; a refused write leaves their version
 mod open; // files peel must refuse: missing, not a database, newer, foreign
 mod parity; // one script through peel sql -f, peel sql, peel < f: the same stdout and stderr
+mod pictures; // pictures: -F svg and png, -o FILE, the shell's .mode svg, one-line refusals
 mod queries; // canned and saved queries: the catalogue on the seed, parameters, injection, exit codes
 mod readme; // the README executed: every `$ ...` example it shows must print what it shows
 mod replace; // replacing files with a stale journal or WAL beside them; outputs that are the source or each other

@@ -666,13 +666,17 @@ fn history_notes_the_change_of_scale() {
         (powers("cycle"), powers("grade"), powers("trust")),
         ("2023-25".into(), "Outstanding".into(), "high".into())
     );
+    // `series` last: the line of history a row is on, named by its first code (pictures
+    // lay history out by it).
     assert_eq!(
-        &rows[0][rows[0].len() - 3..],
-        ["trust", "derived", "carried_over"]
+        &rows[0][rows[0].len() - 4..],
+        ["trust", "derived", "carried_over", "series"]
     );
     // peel_pillar_judgments_2015_2018.csv lines 9 and 12: effectiveness Requires
     // improvement in 2017, Good in 2018/19 (P17_EFFE and P18_EFFE, one series).
     let eff = row(&rows, "question_code", "P18_EFFE");
+    // The effectiveness pillar's line is named by its first code, 2014's.
+    assert_eq!(eff("series"), "P14_EFFE");
     assert_eq!(
         (
             eff("cycle"),

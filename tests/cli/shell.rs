@@ -120,12 +120,14 @@ fn help_lists_every_command_and_explains_one() {
         );
     }
     assert!(text.contains(
-        ".mode FORMAT\n  Output format: table, csv, tsv, json, jsonl, markdown, line, chart.\n"
+        ".mode FORMAT\n  Output format: table, csv, tsv, json, jsonl, markdown, line, chart, svg, png.\n"
     ));
     // The overview names every format too.
     assert!(
         text.lines().any(|l| l.starts_with(".mode FORMAT")
-            && l.ends_with("Output format: table, csv, tsv, json, jsonl, markdown, line, chart")),
+            && l.ends_with(
+                "Output format: table, csv, tsv, json, jsonl, markdown, line, chart, svg, png"
+            )),
         "{text}"
     );
 }

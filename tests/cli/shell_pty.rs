@@ -226,3 +226,55 @@ fn a_result_too_wide_for_the_terminal_is_shown_in_lines_never_cut() {
         "{shown}"
     );
 }
+
+#[test]
+fn a_png_is_never_written_to_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = seeded_db(dir.path());
+    // From the command line: refused before the query runs, a usage mistake (exit 2).
+    let mut p = spawn(
+        dir.path(),
+        &db,
+        &["-F", "png", "run", "compare", "officer-fte", "2015"],
+    );
+    let shown = all_output(&mut p);
+    assert_eq!(
+        shown.trim_end(),
+        "peel: error: png is binary and stdout is a terminal: write it to a file with -o FILE, or use -F svg"
+    );
+    let status = exit_status(&p);
+    assert!(matches!(status, WaitStatus::Exited(_, 2)), "{status:?}");
+    // With -o, the terminal is left alone and the file holds the PNG.
+    let mut p = spawn(
+        dir.path(),
+        &db,
+        &[
+            "-q",
+            "run",
+            "compare",
+            "officer-fte",
+            "2015",
+            "-o",
+            "bars.png",
+        ],
+    );
+    assert_eq!(all_output(&mut p), "");
+    assert!(
+        std::fs::read(dir.path().join("bars.png"))
+            .unwrap()
+            .starts_with(b"\x89PNG")
+    );
+
+    // In the shell: `.mode png` without `.output` is refused at the first result, and
+    // the session goes on.
+    let mut p = spawn(dir.path(), &db, &["shell", "--no-rc"]);
+    p.exp_string("peel> ").unwrap();
+    p.send_line(".mode png").unwrap();
+    p.exp_string("peel> ").unwrap();
+    p.send_line(".run compare officer-fte 2015").unwrap();
+    p.exp_string("error: png is binary and stdout is a terminal")
+        .unwrap();
+    p.exp_string("peel> ").unwrap();
+    p.send_line(".quit").unwrap();
+    p.exp_eof().unwrap();
+}

@@ -89,6 +89,7 @@ UNION ALL
             title: &["metric", "period", "unit"],
         }),
         pivot: None,
+        grid: None,
     }],
 };
 
@@ -157,6 +158,7 @@ WHERE nr.first < ifnull(r.first, '9999') OR nr.last > ifnull(r.last, '')",
             ],
         }),
         pivot: None,
+        grid: None,
     }],
 };
 
@@ -233,6 +235,7 @@ UNION ALL
                 title: &["region", "metric", "period", "unit"],
             }),
             pivot: None,
+            grid: None,
         }],
     };
 
@@ -291,6 +294,7 @@ HAVING count(*) > 0",
                 ],
             }),
             pivot: None,
+            grid: None,
         }],
     };
 

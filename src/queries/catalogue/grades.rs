@@ -7,7 +7,7 @@
 //! and whether the held grades reproduce the counts HMIC/HMICFRS published. Questions are
 //! followed across cycles by their `series`, never by a code that merely looks alike.
 
-use super::super::{CannedQuery, Chart, Fallback::*, Kind, ParamSpec, Pivot, Shape};
+use super::super::{CannedQuery, Chart, Fallback::*, GradeGrid, Kind, ParamSpec, Pivot, Shape};
 use super::{FORCE, PILLAR};
 
 /// The latest cycle in which a force (`me`) has a grade or a published count, else the
@@ -176,7 +176,13 @@ FROM metrics WHERE in_profile = 0
 HAVING count(*) > 0"
     ),
     shapes: &[
-        Shape::PLAIN,
+        Shape {
+            grid: Some(GradeGrid::Named {
+                label: &["pillar", "question_code"],
+                columns: &[("grade", "cycle")],
+            }),
+            ..Shape::PLAIN
+        },
         Shape {
             chart: Some(Chart::Bars {
                 label: &["metric"],
@@ -184,6 +190,7 @@ HAVING count(*) > 0"
                 title: &["area_name"],
             }),
             pivot: None,
+            grid: None,
         },
     ],
 };
@@ -241,6 +248,7 @@ FROM cycles WHERE year = :year AND has_pillars = 0 AND :pillar IS NOT NULL"
             value: "grade",
             order: Some("question_order"),
         }),
+        grid: None,
     }],
 };
 
@@ -365,6 +373,10 @@ FROM cycles WHERE year IN (:from_year, :to_year) AND has_pillars = 0 AND :pillar
             title: &["from_cycle", "to_cycle"],
         }),
         pivot: None,
+        grid: Some(GradeGrid::Named {
+            label: &["area_name", "to_item"],
+            columns: &[("from_grade", "from_cycle"), ("to_grade", "to_cycle")],
+        }),
     }],
 };
 
@@ -438,6 +450,7 @@ WHERE cv.year = :year AND cv.forces_held > 0 AND NOT EXISTS (
             title: &["cycle"],
         }),
         pivot: None,
+        grid: None,
     }],
 };
 
@@ -510,7 +523,7 @@ SELECT j.area_name, j.pillar, j.question_code, j.cycle, j.grade, j.previous_cycl
        CASE WHEN j.previous_scale <> j.scale
             THEN j.previous_scale || ' to ' || j.scale || ': compared by rank on the ' || j.scale || ' scale'
        END AS scale_note,
-       j.trust, j.derived, j.carried_over,
+       j.trust, j.derived, j.carried_over, j.series,
        j.source || CASE WHEN j.derived = 1 THEN ' (the grade is derived from it, not stated)' ELSE '' END
        || ifnull(char(10) || j.other_sources, '') AS _sources
 FROM j
@@ -533,7 +546,14 @@ UNION ALL
 SELECT 'these grades span the 2019/2021 change of scale (peel-4 to peel-5, which adds Adequate); grades compare by rank within each scale'
 WHERE (SELECT count(DISTINCT scale) FROM v_judgments
        WHERE area_code = :force AND (:pillar IS NULL OR pillar = :pillar)) > 1",
-    shapes: &[Shape::PLAIN],
+    shapes: &[Shape {
+        grid: Some(GradeGrid::Long {
+            label: &["pillar", "series"],
+            column: "cycle",
+            value: "grade",
+        }),
+        ..Shape::PLAIN
+    }],
 };
 
 /// The figures `beside` shows for metric parameter `$m`: every force's value of that
