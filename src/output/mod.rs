@@ -35,7 +35,8 @@ pub enum Format {
     Csv,
     /// Tab-separated values with a header row.
     Tsv,
-    /// One JSON array of objects per result; numbers stay numbers, NULL is null.
+    /// JSON: numbers stay numbers, NULL is null; `peel run` writes one document holding
+    /// every result and its notes, `peel sql` one array per statement.
     Json,
     /// One JSON object per line.
     Jsonl,
