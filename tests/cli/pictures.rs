@@ -2,10 +2,6 @@
 //! svg` with `.output`, and the one-line errors (a result no picture fits: exit 1; a
 //! query with several results without --result: exit 2).
 
-use std::process::Stdio;
-
-use std::io::Write;
-
 use crate::util::*;
 
 const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
@@ -177,22 +173,7 @@ fn sql_whose_columns_hold_grades_or_a_measure_makes_a_picture() {
 fn the_shell_writes_a_picture_to_its_output_file() {
     let (dir, db) = seeded();
     let script = ".mode svg\n.output grid.svg\n.run grades 2016 effectiveness\n.output\n.mode csv\nSELECT 1 AS done;\n";
-    let mut child = peel()
-        .current_dir(dir.path())
-        .arg("--db")
-        .arg(&db)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(script.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = with_stdin(dir.path(), &db, &[], script);
     assert_eq!(stdout_ok(&out), "done\n1\n");
     let svg = std::fs::read_to_string(dir.path().join("grid.svg")).unwrap();
     assert!(
