@@ -123,7 +123,8 @@ for size in small large; do
     rm -f "scale-$size.csv"
 done
 QUERIES=(
-    "force cambs"
+    "force cambs --result grades"
+    "force cambs --result figures"
     "compare officer-fte-per-1000 2023"
     "compare synthetic-0001 '2015/16 Q1'"
     "trend cambs officer-fte"

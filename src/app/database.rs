@@ -76,14 +76,28 @@ pub(super) fn with_writable<T>(
         None
     };
     let mut stored = false;
+    // `data_version` changes when another connection commits: a file someone else wrote
+    // to after the upgrade is not put back, or their work would be lost.
+    let mut others_wrote = false;
     let result = open_database(global, Access::ReadWrite).and_then(|mut conn| {
+        let version = data_version(&conn);
         db::check_writable(&conn, &path)?;
-        write(&mut conn, &mut stored)
+        let result = write(&mut conn, &mut stored);
+        others_wrote = version.is_none() || data_version(&conn) != version;
+        result
     });
-    if let Some(snapshot) = snapshot {
-        if result.is_err() && !stored {
-            db::install::install(&snapshot, &path, db::install::Journal::Wal)
-                .context("putting the file back as it was before the upgrade")?;
+    if let Some((snapshot, journal)) = snapshot {
+        if result.is_err() && !stored && !others_wrote {
+            if let Err(restore) = db::install::install(&snapshot, &path, journal) {
+                let failed = result
+                    .err()
+                    .map(|e| super::error_line(&e))
+                    .unwrap_or_default();
+                anyhow::bail!(
+                    "{failed}; and putting the file back as it was before the upgrade failed: {restore}; the copy is {}",
+                    snapshot.display()
+                );
+            }
         } else {
             let _ = std::fs::remove_file(&snapshot);
         }
@@ -91,15 +105,33 @@ pub(super) fn with_writable<T>(
     result
 }
 
+/// `PRAGMA data_version` of this connection, or `None` when it cannot be read.
+fn data_version(conn: &Connection) -> Option<i64> {
+    conn.pragma_query_value(None, "data_version", |r| r.get(0))
+        .ok()
+}
+
 /// A copy of the file as it is now, beside it (named so that a later run removes it if
-/// this one is killed), through SQLite's backup API.
-fn snapshot_of(path: &Path) -> Result<PathBuf> {
+/// this one is killed), and the journal mode to put it back in.
+fn snapshot_of(path: &Path) -> Result<(PathBuf, db::install::Journal)> {
     db::install::remove_stale_temporaries(path);
     let copy = db::sidecar(path, &format!(".writing-{}", std::process::id()));
+    // A file of this process's id left by an earlier run that had the same id.
+    let _ = std::fs::remove_file(&copy);
+    let target = copy
+        .to_str()
+        .context("the database's path must be valid UTF-8 to upgrade it")?;
     let from = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-    from.execute("VACUUM INTO ?1", [copy.to_string_lossy().as_ref()])
+    db::configure(&from)?;
+    let mode: String = from.pragma_query_value(None, "journal_mode", |r| r.get(0))?;
+    let journal = if mode.eq_ignore_ascii_case("wal") {
+        db::install::Journal::Wal
+    } else {
+        db::install::Journal::Delete
+    };
+    from.execute("VACUUM INTO ?1", [target])
         .with_context(|| format!("copying {} before upgrading it", path.display()))?;
-    Ok(copy)
+    Ok((copy, journal))
 }
 
 /// A UTF-8 text file's contents; a file that cannot be read or is not UTF-8 is a usage

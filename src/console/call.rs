@@ -104,8 +104,31 @@ pub fn present<'a>(
     }
     let names = call.query.result_names();
     if options.explain {
-        let mut sink = console.presenter(data, notes, to_screen);
-        call.explain(conn, &mut sink)?;
+        // The plans keep the promises the rows keep: the result picked, one document.
+        let plans: Vec<String> = match pick {
+            Some(i) => vec![names[i].clone()],
+            None => names.clone(),
+        };
+        let explain = |sink: &mut dyn RowSink| match pick {
+            Some(index) => call.explain(
+                conn,
+                &mut Pick {
+                    inner: sink,
+                    index,
+                    current: 0,
+                },
+            ),
+            None => call.explain(conn, sink),
+        };
+        if console.format == Format::Json {
+            let inner = output::json_document(data, document_head(call), plans);
+            let mut sink = console.presenter_around(inner, notes);
+            explain(&mut sink)?;
+            sink.finish().map_err(crate::exec::ExecError::Output)?;
+        } else {
+            let mut sink = console.presenter(data, notes, to_screen);
+            explain(&mut sink)?;
+        }
         return Ok(Summary::default());
     }
     // A picture always names its sources: it leaves the terminal without the notes.
@@ -466,6 +489,26 @@ mod tests {
             refused.to_string(),
             "force: no result named \"grade\"; its results: grades, figures"
         );
+        // The plans keep the same promise: one result's plan, one header.
+        let plan_of_figures = CallOptions {
+            result: Some("figures".into()),
+            explain: true,
+            ..CallOptions::default()
+        };
+        let (plan, _) = shown(&conn, &call, Format::Csv, &plan_of_figures).unwrap();
+        assert_eq!(plan.matches("id,parent,detail").count(), 1, "{plan}");
+        let (doc, _) = shown(
+            &conn,
+            &call,
+            Format::Json,
+            &CallOptions {
+                explain: true,
+                ..CallOptions::default()
+            },
+        )
+        .unwrap();
+        let doc: serde_json::Value = serde_json::from_str(&doc).unwrap();
+        assert!(doc["results"]["grades"].is_array() && doc["results"]["figures"].is_array());
         // A table shows both, one after the other.
         let (table, _) = shown(&conn, &call, Format::Table, &CallOptions::default()).unwrap();
         assert!(

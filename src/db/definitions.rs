@@ -91,7 +91,10 @@ pub fn normalise(sql: &str) -> String {
                 }
                 space = true;
             }
-            c if c.is_whitespace() => space = true,
+            // SQLite's whitespace only: any other character, a no-break space included,
+            // is part of a word to SQLite (`NOT\u{a0}NULL` is a type name, not a
+            // constraint), so it must stay in the text compared.
+            ' ' | '\t' | '\n' | '\x0c' | '\r' => space = true,
             '(' | ')' | ',' => {
                 out.push(c);
                 space = false;
@@ -188,6 +191,11 @@ mod tests {
         assert_ne!(
             normalise("CREATE TABLE t(a TEXT NOT NULL)"),
             normalise("CREATE TABLE t(a TEXT)")
+        );
+        // A no-break space makes "TEXT NOT NULL" one type name to SQLite: no constraint.
+        assert_ne!(
+            normalise("CREATE TABLE t(a TEXT NOT NULL)"),
+            normalise("CREATE TABLE t(a TEXT NOT\u{a0}NULL)")
         );
     }
 

@@ -71,7 +71,11 @@ pub enum InstallError {
 /// leaving it in `journal` mode; `built` is gone afterwards.
 pub fn install(built: &Path, target: &Path, journal: Journal) -> Result<(), InstallError> {
     let shown = target.display().to_string();
-    if let Some(mut existing) = open_existing(target) {
+    let existing = open_existing(target).map_err(|message| InstallError::Copy {
+        target: shown.clone(),
+        message,
+    })?;
+    if let Some(mut existing) = existing {
         copy_into(built, &mut existing, journal).map_err(|message| InstallError::Copy {
             target: shown.clone(),
             message,
@@ -91,23 +95,34 @@ pub fn install(built: &Path, target: &Path, journal: Journal) -> Result<(), Inst
 }
 
 /// A read-write connection to the SQLite database at `target`, or `None` when there is
-/// none there to preserve (no file, or one SQLite cannot read as a database).
-fn open_existing(target: &Path) -> Option<Connection> {
-    if !target.is_file() {
-        return None;
+/// none there to preserve: no file, an empty one, or one SQLite says is not a database.
+/// Any other failure (busy past the wait, an I/O or permission error) is an error: the
+/// file may be a live database whose journal must not be removed.
+fn open_existing(target: &Path) -> Result<Option<Connection>, String> {
+    match std::fs::metadata(target) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e.to_string()),
+        Ok(meta) if !meta.is_file() => return Err("is not a file".into()),
+        Ok(meta) if meta.len() == 0 => return Ok(None),
+        Ok(_) => {}
     }
-    let conn = Connection::open_with_flags(
+    let opened = Connection::open_with_flags(
         target,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
-    .ok()?;
-    conn.busy_timeout(WAIT).ok()?;
-    // Reading the schema makes SQLite look at the file (and roll back a hot journal).
-    conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| {
-        r.get::<_, i64>(0)
-    })
-    .ok()?;
-    Some(conn)
+    .and_then(|conn| {
+        conn.busy_timeout(WAIT)?;
+        // Reading the schema makes SQLite look at the file (and roll back a hot journal).
+        conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| {
+            r.get::<_, i64>(0)
+        })?;
+        Ok(conn)
+    });
+    match opened {
+        Ok(conn) => Ok(Some(conn)),
+        Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::NotADatabase) => Ok(None),
+        Err(e) => Err(crate::exec::sqlite_message(&e)),
+    }
 }
 
 /// Copies every page of `built` into `existing` in one step, waiting for other
@@ -115,6 +130,20 @@ fn open_existing(target: &Path) -> Option<Connection> {
 fn copy_into(built: &Path, existing: &mut Connection, journal: Journal) -> Result<(), String> {
     // Read-write although only read: it is peel's own temporary file, and a read-write
     // connection removes the WAL it opens when it closes.
+    // The journal mode first: when it cannot change (the file is open elsewhere), nothing
+    // has been copied yet.
+    let mode: String = existing
+        .pragma_update_and_check(None, "journal_mode", journal.pragma(), |r| r.get(0))
+        .map_err(|e| e.to_string())?;
+    if mode != journal.pragma() {
+        return Err(format!(
+            "open in another program, so it cannot be made a {} file; close it and try again",
+            match journal {
+                Journal::Wal => "write-ahead-log",
+                Journal::Delete => "single",
+            }
+        ));
+    }
     let source = Connection::open_with_flags(built, OpenFlags::SQLITE_OPEN_READ_WRITE)
         .map_err(|e| e.to_string())?;
     {
@@ -136,18 +165,6 @@ fn copy_into(built: &Path, existing: &mut Connection, journal: Journal) -> Resul
                 _ => {}
             }
         }
-    }
-    let mode: String = existing
-        .pragma_update_and_check(None, "journal_mode", journal.pragma(), |r| r.get(0))
-        .map_err(|e| e.to_string())?;
-    if mode != journal.pragma() {
-        return Err(format!(
-            "open in another program, so it cannot be made a {} file; close it and try again",
-            match journal {
-                Journal::Wal => "write-ahead-log",
-                Journal::Delete => "single",
-            }
-        ));
     }
     Ok(())
 }
@@ -179,7 +196,10 @@ pub fn overlaps(output: &Path, database: &Path) -> Option<String> {
     }
     SIDECARS
         .iter()
-        .find(|suffix| out == place(&sidecar(database, suffix)))
+        // SQLite names the sidecars after the resolved path (a symlink's target).
+        .find(|suffix| {
+            out == place(&sidecar(&db, suffix)) || out == place(&sidecar(database, suffix))
+        })
         .map(|suffix| format!("is the {suffix} file of {}", database.display()))
 }
 
@@ -286,6 +306,10 @@ mod tests {
             overlaps(&sidecar(&db, "-wal"), &db),
             Some(format!("is the -wal file of {}", db.display()))
         );
+        // Through a symlink: SQLite's WAL is named after the file the link points to.
+        let link = dir.path().join("link.db");
+        std::os::unix::fs::symlink(&db, &link).unwrap();
+        assert!(overlaps(&sidecar(&db, "-wal"), &link).is_some());
         // Two outputs, neither written yet.
         let a = dir.path().join("out.db");
         assert!(overlaps(&a, &dir.path().join(".").join("out.db")).is_some());

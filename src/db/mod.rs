@@ -177,7 +177,11 @@ fn trigger_list(conn: &Connection) -> rusqlite::Result<Vec<(String, String)>> {
             let sql: String = r.get(1)?;
             Ok((
                 r.get(0)?,
-                sql.split_whitespace().collect::<Vec<_>>().join(" "),
+                // SQLite's whitespace only (see definitions::normalise).
+                sql.split([' ', '\t', '\n', '\x0c', '\r'])
+                    .filter(|w| !w.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" "),
             ))
         })?
         .collect()
@@ -345,6 +349,10 @@ pub fn open(path: &Path, access: Access) -> Result<Connection, DbError> {
             found: v,
             supported: SCHEMA_VERSION,
         }),
+        // A file of another program that happens to use `user_version`.
+        v if v < SCHEMA_VERSION && !has_peel_tables(&conn) => {
+            Err(DbError::NotPeel(path.to_path_buf()))
+        }
         v if v < SCHEMA_VERSION => match access {
             Access::ReadOnly | Access::Query => Err(DbError::OlderReadOnly {
                 path: path.to_path_buf(),

@@ -93,3 +93,30 @@ fn a_refused_import_leaves_an_older_file_at_its_version_and_a_good_one_upgrades_
         "short_name\nEngland and Wales\n"
     );
 }
+
+#[test]
+fn another_programs_file_with_a_small_user_version_is_not_taken_for_an_older_peel_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("other.db");
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch("CREATE TABLE notes (x); PRAGMA user_version = 2;")
+        .unwrap();
+    drop(conn);
+    let csv = dir.path().join("figures.csv");
+    std::fs::write(&csv, "area,period,metric,value\nK04000001,2015,x,1\n").unwrap();
+    let before = sha256(&path);
+    for args in [
+        &["run", "years"][..],
+        &["import", "csv", csv.to_str().unwrap()],
+        &["save", "x", "SELECT 1"],
+    ] {
+        let out = run(&path, args);
+        assert_ne!(out.status.code(), Some(0), "{args:?}");
+        assert!(
+            stderr(&out).contains("not a peel database"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+        assert_untouched(&path, &before, &format!("{args:?}"));
+    }
+}
