@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use rusqlite::Connection;
 
-use super::UsageError;
+use super::{UsageError, console, tell};
 use crate::cli::GlobalArgs;
+use crate::console::Mode;
 use crate::db::{self, Access, DbError};
 use crate::seed;
 
@@ -27,10 +28,11 @@ pub(super) fn database_path(global: &GlobalArgs) -> (PathBuf, bool) {
 pub(super) fn open_database(global: &GlobalArgs, wanted: Access) -> Result<Connection> {
     let (path, explicit) = database_path(global);
     if !explicit && !path.exists() {
-        say!(
-            "peel: {} not found; building it from the embedded seed (first use)",
+        let console = console(global, Mode::Command);
+        tell(Some(console.say(&format!(
+            "{} not found; building it from the embedded seed (first use)",
             path.display()
-        );
+        ))));
         seed::build_database(&path, false)?;
     }
     let access = if global.readonly {
@@ -42,10 +44,10 @@ pub(super) fn open_database(global: &GlobalArgs, wanted: Access) -> Result<Conne
         // A command that only reads never changes the file, not even to upgrade it: it
         // reads an upgraded copy in memory. Commands that write upgrade the file.
         Err(DbError::OlderReadOnly { found, .. }) => {
-            say!(
-                "peel: note: {} has schema version {found}; reading an upgraded copy in memory (the file is unchanged; a command that writes upgrades it)",
+            tell(console(global, Mode::Command).note(&format!(
+                "{} has schema version {found}; reading an upgraded copy in memory (the file is unchanged; a command that writes upgrades it)",
                 path.display()
-            );
+            )));
             Ok(db::open_upgraded_copy(&path)?)
         }
         other => Ok(other?),

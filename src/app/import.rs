@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 
 use super::database::with_writable;
-use super::{UsageError, console};
+use super::{UsageError, console, tell};
 use crate::cli::{GlobalArgs, ImportCsvArgs, ImportGradesArgs, ImportReportArgs};
 use crate::console::{Console, Mode};
 use crate::import::file::{self, FACT_COLUMNS, Kind, Options, Outcome, Said};
@@ -95,13 +95,10 @@ fn say(console: &Console, outcome: &Outcome) -> Result<()> {
         console.print_rows(&FACT_COLUMNS, rows.clone())?;
     }
     for said in &outcome.said {
-        let line = match said {
+        tell(match said {
             Said::Note(text) => console.note(text),
             Said::Line(text) => Some(console.say(text)),
-        };
-        if let Some(line) = line {
-            eprintln!("{line}");
-        }
+        });
     }
     Ok(())
 }

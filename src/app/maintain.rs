@@ -3,11 +3,10 @@
 use anyhow::{Context, Result, bail};
 
 use super::database::{database_path, open_database};
-use super::{UsageError, console};
+use super::{UsageError, console, tell};
 use crate::cli::{ExportArgs, GlobalArgs, InitArgs};
 use crate::console::Mode;
 use crate::db::{self, Access, DbError};
-use crate::exec::one_line;
 use crate::value::Value;
 use crate::{check, export, seed};
 
@@ -21,14 +20,14 @@ pub(super) fn init(global: &GlobalArgs, args: &InitArgs) -> Result<()> {
         .into());
     }
     let counts = seed::build_database(&path, args.force)?;
-    say!(
-        "peel: built {} ({} areas, {} judgments, {} figures, {} sources)",
+    tell(Some(console(global, Mode::Command).say(&format!(
+        "built {} ({} areas, {} judgments, {} figures, {} sources)",
         path.display(),
         counts.areas,
         counts.judgments,
         counts.metric_values,
         counts.sources
-    );
+    ))));
     Ok(())
 }
 
@@ -66,11 +65,11 @@ pub(super) fn check(global: &GlobalArgs) -> Result<()> {
             names.join("; ")
         );
     }
-    say!(
-        "peel: {}: all {} checks passed",
+    tell(Some(console(global, Mode::Command).say(&format!(
+        "{}: all {} checks passed",
         path.display(),
         findings.len()
-    );
+    ))));
     Ok(())
 }
 
@@ -145,9 +144,9 @@ pub(super) fn export(global: &GlobalArgs, args: &ExportArgs) -> Result<()> {
     if let Some(meta) = &args.datasette {
         let (document, skipped) = crate::datasette::metadata(&conn, &db_name)?;
         for query in skipped {
-            say!(
-                "peel: note: left out of the Datasette metadata: {}",
-                one_line(&query)
+            tell(
+                console(global, Mode::Command)
+                    .note(&format!("left out of the Datasette metadata: {query}")),
             );
         }
         let text = serde_json::to_string_pretty(&document)? + "\n";

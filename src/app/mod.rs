@@ -16,13 +16,12 @@ use crate::queries::QueryError;
 
 pub use crate::error::{ScriptFailed, UsageError, error_line};
 
-/// Writes a line to stderr as every diagnostic is written: one line, controls and bidi
-/// controls made visible, capped ([`crate::exec::one_line`]), because it may quote file
-/// names, header cells or area names from files someone else made.
-macro_rules! say {
-    ($($arg:tt)*) => {
-        eprintln!("{}", $crate::exec::one_line(&format!($($arg)*)))
-    };
+/// Writes a line the console says (`Console::say` or `Console::note`: one line, controls
+/// and bidi controls made visible, capped) to stderr; nothing for a note under `-q`.
+fn tell(line: Option<String>) {
+    if let Some(line) = line {
+        eprintln!("{line}");
+    }
 }
 
 mod database;

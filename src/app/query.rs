@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use anyhow::{Result, bail};
 
 use super::database::{open_database, read_text_file, with_writable};
-use super::{UsageError, console};
+use super::{UsageError, console, tell};
 use crate::cli::{GlobalArgs, QueriesArgs, RunArgs, SaveArgs, UnsaveArgs};
 use crate::console::Mode;
 use crate::console::call::{self, CallOptions};
@@ -85,11 +85,11 @@ pub(super) fn save_query(global: &GlobalArgs, args: &SaveArgs) -> Result<()> {
         let query = queries::find(conn, &saved.name)?;
         Ok((saved, query))
     })?;
-    eprintln!(
-        "peel: saved {}; run it with `peel run {}`",
+    tell(Some(console(global, Mode::Command).say(&format!(
+        "saved {}; run it with `peel run {}`",
         saved.name,
         query.usage()
-    );
+    ))));
     Ok(())
 }
 
@@ -100,6 +100,8 @@ pub(super) fn unsave_query(global: &GlobalArgs, args: &UnsaveArgs) -> Result<()>
         *stored = true;
         Ok(())
     })?;
-    eprintln!("peel: removed saved query {}", args.name);
+    tell(Some(
+        console(global, Mode::Command).say(&format!("removed saved query {}", args.name)),
+    ));
     Ok(())
 }

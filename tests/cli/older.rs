@@ -53,6 +53,10 @@ fn reading_an_older_file_never_changes_it() {
     }
     let out = run(&old, &["-F", "csv", "sql", "SELECT short_name FROM areas"]);
     assert_eq!(stdout_ok(&out), "short_name\nEngland and Wales\n");
+    // The note is the console's: -q silences it, as every note.
+    let out = run(&old, &["-q", "run", "years"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stderr(&out), "");
 }
 
 #[test]
