@@ -1600,7 +1600,10 @@ fn long_rows(
                 if value_text.trim().is_empty() {
                     "no value (leave out rows without a figure)".to_string()
                 } else {
-                    format!("{:?} is not a number", value_text.trim())
+                    format!(
+                        "{} is not a number",
+                        super::grades::excerpt(value_text.trim())
+                    )
                 },
             ));
         };
@@ -1847,7 +1850,10 @@ fn home_office_rows(
         let Some(count) = parse_number(count_text) else {
             return Err(fail(
                 cols.count,
-                format!("{:?} is not a number", count_text.trim()),
+                format!(
+                    "{} is not a number",
+                    super::grades::excerpt(count_text.trim())
+                ),
             ));
         };
         let metric_id = import.names.metrics[metric].id;

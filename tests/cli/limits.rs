@@ -93,3 +93,29 @@ fn a_long_argument_is_quoted_short_in_the_error() {
     assert!(err.len() < 2_000, "{} bytes of error", err.len());
     assert!(!err.contains('\u{1b}') && !err.contains('\u{7}'), "{err:?}");
 }
+
+#[test]
+fn a_huge_cell_is_quoted_short_in_the_error() {
+    let (dir, db) = seeded();
+    let csv = dir.path().join("huge.csv");
+    std::fs::write(
+        &csv,
+        format!(
+            "area,period,metric,value\nE23000023,as at 30 June 2018,population,{}\n",
+            "9x".repeat(1_000_000)
+        ),
+    )
+    .unwrap();
+    let out = run(&db, &["import", "csv", csv.to_str().unwrap()]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    // The first 60 characters of the cell, then "...": never the 2 MB cell.
+    assert!(
+        err.ends_with(&format!(
+            "(value): \"{}\"... is not a number\n",
+            "9x".repeat(30)
+        )),
+        "{}",
+        &err[..err.len().min(300)]
+    );
+}

@@ -87,15 +87,24 @@ const NATIONAL_OPTIONAL: &[&str] = &["trust", "note"];
 /// How many characters of a cell an error quotes.
 const EXCERPT: usize = 60;
 
-/// A cell quoted in an error: at most [`EXCERPT`] characters, control characters dropped.
+/// A cell quoted in an error: `"text"`, or `"first characters"...` when longer than
+/// `EXCERPT` characters (a 50 MB cell is never echoed whole); control characters dropped,
+/// bidi controls named as [`crate::output::safe::visible`] shows them.
 pub fn excerpt(text: &str) -> String {
-    let clean: String = text.chars().filter(|c| !c.is_control()).collect();
-    if clean.chars().count() > EXCERPT {
-        let cut: String = clean.chars().take(EXCERPT).collect();
+    let (cut, more) = cut_cell(text);
+    if more {
         format!("{cut:?}...")
     } else {
-        format!("{clean:?}")
+        format!("{cut:?}")
     }
+}
+
+/// The first `EXCERPT` characters of a cell, cleaned, and whether there were more.
+fn cut_cell(text: &str) -> (String, bool) {
+    let clean: String = text.chars().filter(|c| !c.is_control()).collect();
+    let more = clean.chars().count() > EXCERPT;
+    let cut: String = clean.chars().take(EXCERPT).collect();
+    (crate::output::safe::visible(&cut, EXCERPT), more)
 }
 
 /// Which layout a file has.
