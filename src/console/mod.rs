@@ -15,7 +15,8 @@
 //!   shortened or shown in line mode ([`Presenter`]).
 //!
 //! [`call`] presents a canned or saved query's call (its notes, one JSON document, one
-//! result for CSV); [`script`] runs SQL text and dot-commands, which the shell also does.
+//! result for CSV). SQL text and dot-commands run through the shell's loop, which
+//! presents through a [`Presenter`] too.
 
 pub mod call;
 mod output_file;

@@ -6,7 +6,7 @@ use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-/// The writer data goes to (see [`Console::stdout`]).
+/// The writer data goes to (see [`super::Console::stdout`]).
 pub enum DataOut {
     /// Stdout.
     Stdout(BufWriter<io::StdoutLock<'static>>),
